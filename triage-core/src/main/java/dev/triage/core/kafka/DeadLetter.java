@@ -1,0 +1,44 @@
+package dev.triage.core.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.time.Instant;
+
+/**
+ * Builds the dead-letter copy of a failed record: same key, same bytes, the original headers,
+ * plus the versioned {@code triage-*} error headers of {@link TriageHeaders}.
+ */
+public final class DeadLetter {
+
+    public static final int VERSION = 1;
+    private static final int MAX_MESSAGE_CHARS = 1000;
+
+    private DeadLetter() {
+    }
+
+    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> failed, String deadLetterTopic,
+                                                    String stage, ErrorCode code, Throwable error,
+                                                    int attempts, Instant failedAt) {
+        Headers headers = new RecordHeaders(failed.headers().toArray());
+        String replayCount = TriageHeaders.get(failed.headers(), TriageHeaders.REPLAY_COUNT);
+        TriageHeaders.put(headers, TriageHeaders.DLQ_VERSION, VERSION);
+        TriageHeaders.put(headers, TriageHeaders.ERROR_CODE, code.name());
+        TriageHeaders.put(headers, TriageHeaders.ERROR_MESSAGE, truncate(String.valueOf(error.getMessage())));
+        TriageHeaders.put(headers, TriageHeaders.ERROR_CLASS, error.getClass().getName());
+        TriageHeaders.put(headers, TriageHeaders.ATTEMPTS, attempts);
+        TriageHeaders.put(headers, TriageHeaders.ORIGINAL_TOPIC, failed.topic());
+        TriageHeaders.put(headers, TriageHeaders.ORIGINAL_PARTITION, failed.partition());
+        TriageHeaders.put(headers, TriageHeaders.ORIGINAL_OFFSET, failed.offset());
+        TriageHeaders.put(headers, TriageHeaders.FAILED_AT, failedAt);
+        TriageHeaders.put(headers, TriageHeaders.STAGE, stage);
+        TriageHeaders.put(headers, TriageHeaders.REPLAY_COUNT, replayCount == null ? "0" : replayCount);
+        return new ProducerRecord<>(deadLetterTopic, null, failed.key(), failed.value(), headers);
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+}

@@ -1,0 +1,12 @@
+package dev.triage.core.kafka;
+
+/**
+ * Why a record was dead-lettered; the value of the {@code triage-error-code} header.
+ * Only record-caused failures have a code: outages are waited out, never dead-lettered.
+ */
+public enum ErrorCode {
+    /** The value is not a decodable, valid record (malformed JSON, missing fields, empty conversation). */
+    INVALID_PAYLOAD,
+    /** The model's answer never passed validation within the allowed attempts. */
+    LLM_BAD_OUTPUT
+}
