@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Port choice for embedded servers: 0 means any free port; a taken port fails with a clear message. */
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
@@ -17,7 +17,7 @@ final class Ports {
      * @param what the server, for the message ("Kafka")
      * @param flag the option that changes the port, for the message ("--kafka-port")
      */
-    static int claim(int requested, String what, String flag) {
+    public static int claim(int requested, String what, String flag) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), requested));

@@ -1,0 +1,21 @@
+package dev.triage.classifier;
+
+import dev.triage.core.model.ConversationEnvelope;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Labels one conversation. Implementations are asynchronous so that many calls can be in flight;
+ * a future that fails with {@link dev.triage.core.json.PayloadException} means the record itself
+ * is at fault (it is dead-lettered), any other failure is treated as transient.
+ */
+public interface Classifier {
+
+    /** The model name written into every result ({@code offline} for the keyword classifier). */
+    String model();
+
+    /** The taxonomy version written into every result. */
+    String taxonomyVersion();
+
+    CompletableFuture<Labels> classify(ConversationEnvelope conversation);
+}

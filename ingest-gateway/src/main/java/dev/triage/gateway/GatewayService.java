@@ -1,0 +1,125 @@
+package dev.triage.gateway;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import dev.triage.core.kafka.KafkaClients;
+import dev.triage.core.kafka.TopicAdmin;
+import dev.triage.core.kafka.Topics;
+import dev.triage.gateway.http.ClassifyHandler;
+import dev.triage.gateway.http.GatewayServer;
+import dev.triage.gateway.relay.ChangeStreamOpened;
+import dev.triage.gateway.relay.ChangeStreamRelay;
+import dev.triage.gateway.relay.QueryPublisher;
+import dev.triage.gateway.reply.ReplyListener;
+import dev.triage.gateway.reply.RequestReplyClient;
+import io.javalin.Javalin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway, started: reply listener assigned (so no reply can be missed), relay watching
+ * MongoDB when enabled, HTTP server listening. Whatever was opened is closed in reverse order by
+ * {@link #close()}, or at once if start-up fails half way.
+ */
+public final class GatewayService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Deque<AutoCloseable> opened;
+    private final int port;
+
+    private GatewayService(Deque<AutoCloseable> opened, int port) {
+        this.opened = opened;
+        this.port = port;
+    }
+
+    public static GatewayService start(GatewayConfig config) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            Topics topics = config.kafka().topics();
+            TopicAdmin.ensureTopics(config.kafka(), topics.all(), START_TIMEOUT);
+            String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
+            KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
+            opened.push(producer);
+            ReplyListener replies = ReplyListener.assignedTo(
+                    KafkaClients.consumer(config.kafka(), null, clientId + "-replies", 500), topics.replies(), START_TIMEOUT);
+            Thread listener = new Thread(replies, clientId + "-replies");
+            listener.start();
+            opened.push(() -> {
+                replies.stop();
+                listener.join(START_TIMEOUT.toMillis());
+            });
+            if (config.relayEnabled()) {
+                startRelay(config, producer, opened);
+            }
+            RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), topics.replies(),
+                    ThreadLocalRandom.current().nextInt(replies.partitionCount()), Clock.systemUTC());
+            Javalin http = GatewayServer.start(config.host(), config.port(), config.maxBodyBytes(),
+                    new ClassifyHandler(client, config.classifyTimeout(), Clock.systemUTC()));
+            opened.push(http::stop);
+            LOG.info("gateway listening on http://{}:{}", config.host(), http.port());
+            return new GatewayService(opened, http.port());
+        } catch (Exception e) {
+            closeAll(opened, e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("gateway cannot start: " + e, e);
+        }
+    }
+
+    private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer,
+                                   Deque<AutoCloseable> opened) throws Exception {
+        ChangeStreamOpened streamOpened = new ChangeStreamOpened();
+        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
+                .addCommandListener(streamOpened)
+                .build());
+        opened.push(mongo);
+        var queries = mongo.getDatabase(config.mongo().database())
+                .getCollection(config.mongo().queriesCollection(), Document.class);
+        QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
+        opened.push(ChangeStreamRelay.start(queries, publisher, streamOpened, START_TIMEOUT));
+    }
+
+    /** The HTTP port actually bound (useful when configured as 0). */
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        closeAll(opened, null);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, Exception failure) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else {
+                    LOG.warn("error while stopping the gateway: {}", e.toString());
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.triage.gateway.http;
+
+import dev.triage.core.json.Json;
+import io.javalin.http.Context;
+
+import java.util.Map;
+
+/** Renders every error the same way: {@code {"error": {"type": "...", "message": "..."}}}. */
+public final class ErrorResponses {
+
+    private ErrorResponses() {
+    }
+
+    public static void render(Context ctx, int status, String type, String message) {
+        ctx.status(status).contentType("application/json")
+                .result(Json.encodeToString(Map.of("error", Map.of("type", type, "message", message))));
+    }
+
+    public static void render(Context ctx, ApiException e) {
+        render(ctx, e.status(), e.type(), e.getMessage());
+    }
+}

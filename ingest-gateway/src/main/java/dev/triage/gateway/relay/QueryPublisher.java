@@ -1,0 +1,51 @@
+package dev.triage.gateway.relay;
+
+import dev.triage.core.json.Json;
+import dev.triage.core.model.ConversationEnvelope;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Publishes unprocessed queries to the conversations topic, keyed by their {@code _id}. */
+public final class QueryPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryPublisher.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final Clock clock;
+    private final AtomicLong published = new AtomicLong();
+
+    public QueryPublisher(Producer<byte[], byte[]> producer, String topic, Clock clock) {
+        this.producer = producer;
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    /** Publishes {@code query} if it is not processed yet; returns whether it was handed to Kafka. */
+    boolean publishIfUnprocessed(Document query) {
+        if (query == null || !QueryDocuments.isUnprocessed(query)) {
+            return false;
+        }
+        ConversationEnvelope conversation = QueryDocuments.toConversation(query, clock.instant());
+        producer.send(new ProducerRecord<>(topic, conversation.id().getBytes(StandardCharsets.UTF_8),
+                Json.encode(conversation)), (metadata, error) -> {
+                    if (error != null) {
+                        LOG.error("query {} not published to {}: {}", conversation.id(), topic, error.toString());
+                    } else {
+                        published.incrementAndGet();
+                    }
+                });
+        return true;
+    }
+
+    long published() {
+        return published.get();
+    }
+}

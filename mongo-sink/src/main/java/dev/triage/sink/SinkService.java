@@ -1,0 +1,99 @@
+package dev.triage.sink;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import dev.triage.core.kafka.BatchLoop;
+import dev.triage.core.kafka.KafkaClients;
+import dev.triage.core.kafka.TopicAdmin;
+import dev.triage.sink.write.ResultHandler;
+import dev.triage.sink.write.ResultWriter;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sink service, started: MongoDB connected and indexed, the result loop running on its own
+ * thread. {@link #close()} stops the loop, waits for the batch in hand, and closes the clients.
+ */
+public final class SinkService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MongoClient mongo;
+    private final BatchLoop loop;
+    private final Thread thread;
+
+    private SinkService(MongoClient mongo, BatchLoop loop, Thread thread) {
+        this.mongo = mongo;
+        this.loop = loop;
+        this.thread = thread;
+    }
+
+    public static SinkService start(SinkConfig config) {
+        TopicAdmin.ensureTopics(config.kafka(), config.kafka().topics().all(), Duration.ofSeconds(60));
+        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
+                .build());
+        try {
+            MongoDatabase db = mongo.getDatabase(config.mongo().database());
+            ResultWriter writer = new ResultWriter(db.getCollection(config.mongo().resultsCollection()),
+                    db.getCollection(config.mongo().queriesCollection()), Clock.systemUTC());
+            writer.createIndexes().get(30, TimeUnit.SECONDS);
+            return startLoop(config, mongo, writer);
+        } catch (Exception e) {
+            mongo.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("sink cannot start against MongoDB " + config.mongo() + ": " + e, e);
+        }
+    }
+
+    private static SinkService startLoop(SinkConfig config, MongoClient mongo, ResultWriter writer) {
+        String clientId = "triage-sink-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId, config.batchSize());
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
+        }
+        ResultHandler handler = new ResultHandler(writer, producer, config.kafka().topics().deadLetter(),
+                WRITE_TIMEOUT, Clock.systemUTC());
+        BatchLoop loop = new BatchLoop("sink", consumer, List.of(config.kafka().topics().classifications()),
+                handler, RETRY_PAUSE, d -> Thread.sleep(d.toMillis()), producer::close);
+        Thread thread = new Thread(loop, clientId);
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("sink loop stopped", e));
+        thread.start();
+        LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
+                config.mongo().database(), config.mongo().resultsCollection());
+        return new SinkService(mongo, loop, thread);
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            thread.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            mongo.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.triage.sink.write;
+
+import dev.triage.core.json.Json;
+import dev.triage.core.json.PayloadException;
+import dev.triage.core.kafka.BatchLoop;
+import dev.triage.core.kafka.DeadLetter;
+import dev.triage.core.kafka.ErrorCode;
+import dev.triage.core.model.ClassificationResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decodes a batch of results and writes them with the {@link ResultWriter}; a record that is not
+ * a valid result is dead-lettered. Returns only when MongoDB and Kafka acknowledged everything.
+ */
+public final class ResultHandler implements BatchLoop.BatchHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultHandler.class);
+    private static final String STAGE = "sink";
+
+    private final ResultWriter writer;
+    private final Producer<byte[], byte[]> producer;
+    private final String deadLetterTopic;
+    private final Duration writeTimeout;
+    private final Clock clock;
+
+    public ResultHandler(ResultWriter writer, Producer<byte[], byte[]> producer, String deadLetterTopic,
+                         Duration writeTimeout, Clock clock) {
+        this.writer = writer;
+        this.producer = producer;
+        this.deadLetterTopic = deadLetterTopic;
+        this.writeTimeout = writeTimeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(ConsumerRecords<byte[], byte[]> batch) throws Exception {
+        List<ClassificationResult> results = new ArrayList<>();
+        List<Future<RecordMetadata>> deadLetters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            try {
+                results.add(Json.decode(record.value(), ClassificationResult.class));
+            } catch (PayloadException e) {
+                LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                deadLetters.add(producer.send(DeadLetter.of(record, deadLetterTopic, STAGE, ErrorCode.INVALID_PAYLOAD,
+                        e, 1, clock.instant())));
+            }
+        }
+        writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        for (Future<RecordMetadata> sent : deadLetters) {
+            sent.get();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.triage.sink.write;
+
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.Source;
+import dev.triage.core.mongo.Publishers;
+import dev.triage.core.mongo.QueryIds;
+import org.bson.Document;
+
+import java.time.Clock;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Writes classification results to MongoDB, idempotently: one unordered bulk upsert into
+ * {@code results} keyed by {@code query_id}, then one bulk update marking the source queries
+ * processed. Every value written comes from the result itself ({@code $set}, no {@code $inc}),
+ * so writing the same result twice changes nothing.
+ */
+public final class ResultWriter {
+
+    private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
+
+    private final MongoCollection<Document> results;
+    private final MongoCollection<Document> queries;
+    private final Clock clock;
+
+    public ResultWriter(MongoCollection<Document> results, MongoCollection<Document> queries, Clock clock) {
+        this.results = results;
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    /** Creates the unique index on {@code results.query_id} if missing. */
+    public CompletableFuture<String> createIndexes() {
+        return Publishers.first(results.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true)));
+    }
+
+    /** Completes when both bulk writes are acknowledged; fails if MongoDB could not take them. */
+    public CompletableFuture<Void> write(List<ClassificationResult> batch) {
+        List<ClassificationResult> latest = latestPerQuery(batch);
+        if (latest.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<WriteModel<Document>> queryUpdates = latest.stream()
+                .filter(r -> r.source() != Source.API).map(this::markProcessed).toList();
+        return Publishers.first(results.bulkWrite(latest.stream().map(ResultWriter::upsert).toList(), UNORDERED))
+                .thenCompose(done -> queryUpdates.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : Publishers.first(queries.bulkWrite(queryUpdates, UNORDERED)))
+                .thenApply(done -> null);
+    }
+
+    private static WriteModel<Document> upsert(ClassificationResult r) {
+        Object queryId = QueryIds.toBson(r.id(), r.idType());
+        Document classification = new Document("intent", r.classification().intent())
+                .append("topic", r.classification().topic())
+                .append("sentiment", r.classification().sentiment());
+        return new UpdateOneModel<>(Filters.eq("query_id", queryId), Updates.combine(
+                Updates.set("classification", classification),
+                Updates.set("processed_at", Date.from(r.classifiedAt())),
+                Updates.set("model", r.model()),
+                Updates.set("source", r.source().name().toLowerCase(java.util.Locale.ROOT)),
+                Updates.set("taxonomy_version", r.taxonomyVersion()),
+                Updates.set("attempts", r.attempts()),
+                Updates.set("llm_latency_ms", r.llmLatencyMs())),
+                new UpdateOptions().upsert(true));
+    }
+
+    private WriteModel<Document> markProcessed(ClassificationResult r) {
+        return new UpdateOneModel<>(Filters.eq("_id", QueryIds.toBson(r.id(), r.idType())), Updates.combine(
+                Updates.set("processed", true),
+                Updates.set("status", "classified"),
+                Updates.set("processing_attempts", r.attempts()),
+                Updates.set("updated_at", Date.from(clock.instant()))));
+    }
+
+    /** One result per query: two upserts of one key in an unordered bulk could race on the unique index. */
+    private static List<ClassificationResult> latestPerQuery(List<ClassificationResult> batch) {
+        Map<String, ClassificationResult> latest = new LinkedHashMap<>();
+        for (ClassificationResult r : batch) {
+            latest.put(r.idType() + ":" + r.id(), r);
+        }
+        return List.copyOf(latest.values());
+    }
+}

@@ -1,0 +1,46 @@
+package dev.triage.cli;
+
+import dev.triage.cli.local.DemoCommand;
+import dev.triage.cli.local.LocalCommand;
+import dev.triage.cli.service.ClassifierCommand;
+import dev.triage.cli.service.GatewayCommand;
+import dev.triage.cli.service.SinkCommand;
+import dev.triage.core.config.ConfigException;
+import dev.triage.localstack.Ports;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code triage} command: one entry point for the local stack, the demo and each service. */
+@Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
+        description = "Labels customer-support conversations with an LLM (intent, topic, sentiment) on Kafka.",
+        subcommands = {LocalCommand.class, DemoCommand.class, GatewayCommand.class, ClassifierCommand.class,
+                SinkCommand.class})
+public final class TriageCli implements Runnable {
+
+    /** Exit code for bad configuration or a port in use: fix the setting and run again. */
+    public static final int EXIT_CONFIG = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the error handling of the real program (also used by tests). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TriageCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof Ports.PortInUseException) {
+                cmd.getErr().println("triage: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+            cmd.getErr().println("triage: " + e.getMessage());
+            throw e;
+        });
+    }
+}

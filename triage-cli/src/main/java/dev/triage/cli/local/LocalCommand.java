@@ -1,0 +1,45 @@
+package dev.triage.cli.local;
+
+import dev.triage.cli.service.ServiceRunner;
+import dev.triage.core.config.Env;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code triage local}: the whole pipeline on this machine, data kept between runs. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run embedded Kafka and MongoDB with the gateway, classifier and sink; Ctrl-C stops.")
+public final class LocalCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8000", description = "Gateway HTTP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded Kafka port (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--mongo-port", defaultValue = "27017",
+            description = "Embedded MongoDB port (default ${DEFAULT-VALUE}).")
+    int mongoPort;
+
+    @Option(names = "--data-dir", defaultValue = "data/local",
+            description = "Where Kafka and MongoDB keep their data (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(kafkaPort, mongoPort, port, dataDir));
+        System.out.printf("""
+
+                triage is running (Ctrl-C to stop)
+                  gateway     http://localhost:%d   (POST /classify, GET /health)
+                  kafka       %s
+                  mongodb     %s   (insert into %s.%s to classify)
+                  classifier  offline keyword classifier (no LLM)
+                  data        %s
+                %n""", stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri(),
+                stack.mongo().database(), stack.mongo().queriesCollection(), dataDir.toAbsolutePath());
+        return ServiceRunner.runUntilStopped(stack);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.triage.cli.local;
+
+import dev.triage.classifier.ClassifierConfig;
+import dev.triage.classifier.ClassifierService;
+import dev.triage.classifier.offline.OfflineClassifier;
+import dev.triage.core.config.Env;
+import dev.triage.core.config.MongoSettings;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.gateway.GatewayConfig;
+import dev.triage.gateway.GatewayService;
+import dev.triage.localstack.EmbeddedKafka;
+import dev.triage.localstack.EmbeddedMongo;
+import dev.triage.localstack.Ports;
+import dev.triage.sink.SinkConfig;
+import dev.triage.sink.SinkService;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * The whole pipeline in one process: embedded Kafka and MongoDB, then the sink, the classifier and
+ * the gateway wired to them. Everything else comes from the environment as for the real services.
+ * Closing stops the services first, then the servers.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /**
+     * @param kafkaPort   Kafka port, 0 = free port
+     * @param mongoPort   MongoDB port, 0 = free port
+     * @param gatewayPort HTTP port, 0 = free port
+     * @param dataDir     where Kafka and MongoDB keep their data
+     */
+    public record Options(int kafkaPort, int mongoPort, int gatewayPort, Path dataDir) {
+    }
+
+    private final Deque<AutoCloseable> opened;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedMongo mongo;
+    private final GatewayService gateway;
+    private final MongoSettings mongoSettings;
+
+    private LocalStack(Deque<AutoCloseable> opened, EmbeddedKafka kafka, EmbeddedMongo mongo, GatewayService gateway,
+                       MongoSettings mongoSettings) {
+        this.opened = opened;
+        this.kafka = kafka;
+        this.mongo = mongo;
+        this.gateway = gateway;
+        this.mongoSettings = mongoSettings;
+    }
+
+    public static LocalStack start(Env env, Options options) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            Ports.claim(options.gatewayPort(), "The gateway", "--port");
+            EmbeddedMongo mongo = EmbeddedMongo.inDirectory(options.dataDir().resolve("mongo"), options.mongoPort());
+            opened.push(mongo);
+            EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort(), options.dataDir().resolve("kafka"));
+            opened.push(kafka);
+            Env local = env.with(Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "MONGODB_URI", mongo.connectionString(),
+                    "GATEWAY_PORT", String.valueOf(options.gatewayPort())));
+            opened.push(SinkService.start(SinkConfig.fromEnv(local)));
+            opened.push(ClassifierService.start(ClassifierConfig.fromEnv(local), new OfflineClassifier()));
+            GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(local));
+            opened.push(gateway);
+            return new LocalStack(opened, kafka, mongo, gateway, MongoSettings.fromEnv(local));
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public KafkaSettings kafkaSettings(Env env) {
+        return KafkaSettings.fromEnv(env).withBootstrapServers(kafka.bootstrapServers());
+    }
+
+    /** Where the pipeline's collections are, on the embedded server. */
+    public MongoSettings mongo() {
+        return mongoSettings;
+    }
+
+    public String mongoUri() {
+        return mongo.connectionString();
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    @Override
+    public void close() {
+        closeAll(opened, null);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, RuntimeException failure) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else {
+                    System.err.println("triage: error while stopping: " + e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.triage.cli.service;
+
+import java.util.concurrent.CountDownLatch;
+
+/** Keeps a started service running until the process is asked to stop (Ctrl-C, SIGTERM). */
+public final class ServiceRunner {
+
+    private ServiceRunner() {
+    }
+
+    public static int runUntilStopped(AutoCloseable service) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                System.err.println("triage: error while stopping: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "triage-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.triage.core.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class BatchLoopTest {
+
+    private static final TopicPartition P0 = new TopicPartition("in", 0);
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+    private final List<Long> committedAtEachCall = new ArrayList<>();
+    private final List<Long> handled = new ArrayList<>();
+    private final List<Long> positionsAtPause = new ArrayList<>();
+
+    @Test
+    void aFailedBatchIsRewoundPausedAndOfferedAgainAndCommittedOnlyAfterSuccess() {
+        BatchLoop[] loop = new BatchLoop[1];
+        loop[0] = new BatchLoop("test", consumer, List.of("in"), batch -> {
+            committedAtEachCall.add(committedOffset());
+            if (committedAtEachCall.size() == 1) {
+                throw new IllegalStateException("database away");
+            }
+            batch.forEach(r -> handled.add(r.offset()));
+        }, Duration.ofSeconds(7), pause -> positionsAtPause.add(consumer.position(P0)), () -> { });
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+            addRecords();
+        });
+        consumer.schedulePollTask(this::addRecords); // the broker serves the rewound records again
+        consumer.schedulePollTask(() -> {
+            committedAtEachCall.add(committedOffset());
+            loop[0].stop();
+        });
+
+        loop[0].run();
+
+        assertThat(committedAtEachCall).containsExactly(-1L, -1L, 2L);
+        assertThat(positionsAtPause).containsExactly(0L);
+        assertThat(handled).containsExactly(0L, 1L);
+        assertThat(consumer.closed()).isTrue();
+    }
+
+    private void addRecords() {
+        consumer.addRecord(new ConsumerRecord<>("in", 0, 0L, null, new byte[]{1}));
+        consumer.addRecord(new ConsumerRecord<>("in", 0, 1L, null, new byte[]{2}));
+    }
+
+    private long committedOffset() {
+        OffsetAndMetadata committed = consumer.committed(Set.of(P0)).get(P0);
+        return committed == null ? -1 : committed.offset();
+    }
+}
