@@ -1,5 +1,7 @@
 package dev.triage.localstack;
 
+import dev.triage.core.config.ConfigException;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +20,9 @@ public final class Ports {
      * @param flag the option that changes the port, for the message ("--kafka-port")
      */
     public static int claim(int requested, String what, String flag) {
+        if (requested < 0 || requested > 65535) {
+            throw new ConfigException(flag + " must be a port between 0 and 65535, was " + requested);
+        }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), requested));

@@ -1,0 +1,137 @@
+package dev.triage.sink;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import dev.triage.core.config.MongoSettings;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.kafka.Topics;
+import dev.triage.core.model.Classification;
+import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.IdType;
+import dev.triage.core.model.Source;
+import dev.triage.core.mongo.Publishers;
+import dev.triage.localstack.EmbeddedKafka;
+import dev.triage.localstack.EmbeddedMongo;
+import dev.triage.localstack.testing.KafkaTestClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The sink on a real broker and MongoDB-wire server: upserts, query status, redelivery, bad records. */
+class SinkServiceIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    EmbeddedKafka kafka;
+    EmbeddedMongo mongo;
+    MongoClient mongoClient;
+    KafkaTestClient client;
+    SinkService sink;
+    Topics topics = Topics.defaults().withPrefix("sink-it.");
+    MongoCollection<Document> queries;
+    MongoCollection<Document> results;
+
+    @BeforeEach
+    void start() {
+        kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+        mongo = EmbeddedMongo.inMemory(0);
+        MongoSettings settings = new MongoSettings(mongo.connectionString(), "sink_it", "queries", "results");
+        sink = SinkService.start(new SinkConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
+                settings, "sink-it", 10));
+        client = new KafkaTestClient(kafka.bootstrapServers());
+        mongoClient = MongoClients.create(mongo.connectionString());
+        queries = mongoClient.getDatabase("sink_it").getCollection("queries");
+        results = mongoClient.getDatabase("sink_it").getCollection("results");
+    }
+
+    @AfterEach
+    void stop() {
+        sink.close();
+        client.close();
+        mongoClient.close();
+        mongo.close();
+        kafka.close();
+    }
+
+    @Test
+    void writesOneResultPerQueryMarksQueriesProcessedAndIgnoresRedelivery() throws Exception {
+        ObjectId objectId = new ObjectId();
+        get(queries.insertMany(List.of(
+                new Document("_id", objectId).append("text", "refund please").append("processed", false),
+                new Document("_id", "ticket-7").append("text", "where is it").append("processed", false))));
+        ClassificationResult first = result(objectId.toHexString(), IdType.OBJECT_ID, Source.MONGO, 2);
+        ClassificationResult second = result("ticket-7", IdType.STRING, Source.MONGO, 1);
+        ClassificationResult api = result("api-1", IdType.STRING, Source.API, 1);
+        for (int round = 0; round < 3; round++) { // redelivered twice
+            for (ClassificationResult r : List.of(first, second, api)) {
+                client.send(new ProducerRecord<>(topics.classifications(), r.id().getBytes(StandardCharsets.UTF_8), Json.encode(r)));
+            }
+        }
+
+        await().atMost(WAIT).until(() -> count(queries, Filters.eq("processed", true)) == 2 && count(results, new Document()) == 3);
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> count(results, new Document()) == 3);
+
+        Document query = get(queries.find(Filters.eq("_id", objectId)).first());
+        assertThat(query.getBoolean("processed")).isTrue();
+        assertThat(query.getString("status")).isEqualTo("classified");
+        assertThat(query.getInteger("processing_attempts")).isEqualTo(2);
+        assertThat(query.getDate("updated_at")).isNotNull();
+        Document result = get(results.find(Filters.eq("query_id", objectId)).first());
+        assertThat(result.get("classification", Document.class).getString("intent")).isEqualTo("refund_request");
+        assertThat(result.getString("model")).isEqualTo("offline");
+        assertThat(result.getString("source")).isEqualTo("mongo");
+        assertThat(result.getDate("processed_at")).isEqualTo(java.util.Date.from(first.classifiedAt()));
+        assertThat(get(results.find(Filters.eq("query_id", "ticket-7")).first())).isNotNull();
+        assertThat(count(queries, Filters.eq("_id", "api-1"))).isZero();
+    }
+
+    @Test
+    void aRecordThatIsNotAResultIsDeadLetteredAndTheRestIsWritten() throws Exception {
+        get(queries.insertOne(new Document("_id", "ok-1").append("text", "hi").append("processed", false)));
+        client.send(new ProducerRecord<>(topics.classifications(), "junk".getBytes(StandardCharsets.UTF_8),
+                "[1,2,3]".getBytes(StandardCharsets.UTF_8)));
+        ClassificationResult ok = result("ok-1", IdType.STRING, Source.MONGO, 1);
+        client.send(new ProducerRecord<>(topics.classifications(), "ok-1".getBytes(StandardCharsets.UTF_8), Json.encode(ok)));
+
+        List<ConsumerRecord<byte[], byte[]>> dead = client.readAtLeast(topics.deadLetter(), 1, WAIT);
+        await().atMost(WAIT).until(() -> count(queries, Filters.eq("processed", true)) == 1);
+
+        assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.STAGE)).isEqualTo("sink");
+        assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.ERROR_CODE)).isEqualTo("INVALID_PAYLOAD");
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("[1,2,3]");
+    }
+
+    private static ClassificationResult result(String id, IdType idType, Source source, int attempts) {
+        return new ClassificationResult(1, id, idType, source, new Classification("refund_request", "billing", "negative"),
+                "offline", "support-v1", attempts, 0, null, Instant.parse("2026-11-27T10:00:00Z"));
+    }
+
+    private static long count(MongoCollection<Document> collection, org.bson.conversions.Bson filter) throws Exception {
+        return get(collection.countDocuments(filter));
+    }
+
+    private static <T> T get(org.reactivestreams.Publisher<T> publisher) throws Exception {
+        return Publishers.first(publisher).get(10, TimeUnit.SECONDS);
+    }
+}
