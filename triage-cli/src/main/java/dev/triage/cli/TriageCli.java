@@ -6,9 +6,12 @@ import dev.triage.cli.service.ClassifierCommand;
 import dev.triage.cli.service.GatewayCommand;
 import dev.triage.cli.service.SinkCommand;
 import dev.triage.core.config.ConfigException;
+import dev.triage.core.config.Env;
 import dev.triage.localstack.Ports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Locale;
 
 /** The {@code triage} command: one entry point for the local stack, the demo and each service. */
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
@@ -29,6 +32,9 @@ public final class TriageCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before the first logger exists: logback.xml reads the level from this property, and
+        // LOG_LEVEL may come from .env, which logback itself does not read.
+        System.setProperty("LOG_LEVEL", Env.load().string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT));
         System.exit(commandLine().execute(args));
     }
 
