@@ -2,14 +2,13 @@ package dev.triage.gateway;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
 import dev.triage.gateway.http.ClassifyHandler;
 import dev.triage.gateway.http.GatewayServer;
-import dev.triage.gateway.relay.ChangeStreamOpened;
 import dev.triage.gateway.relay.ChangeStreamRelay;
 import dev.triage.gateway.relay.QueryPublisher;
 import dev.triage.gateway.reply.ReplyListener;
@@ -37,6 +36,8 @@ public final class GatewayService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long an idle relay waits before asking a server that does not block (embedded) again. */
+    private static final Duration RELAY_IDLE_PAUSE = Duration.ofMillis(100);
 
     private final Deque<AutoCloseable> opened;
     private final int port;
@@ -83,17 +84,15 @@ public final class GatewayService implements AutoCloseable {
 
     private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer,
                                    Deque<AutoCloseable> opened) throws Exception {
-        ChangeStreamOpened streamOpened = new ChangeStreamOpened();
         MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(config.mongo().uri()))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .addCommandListener(streamOpened)
                 .build());
         opened.push(mongo);
         var queries = mongo.getDatabase(config.mongo().database())
                 .getCollection(config.mongo().queriesCollection(), Document.class);
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
-        opened.push(ChangeStreamRelay.start(queries, publisher, streamOpened, START_TIMEOUT));
+        opened.push(ChangeStreamRelay.start(queries, publisher, RELAY_IDLE_PAUSE));
     }
 
     /** The HTTP port actually bound (useful when configured as 0). */
