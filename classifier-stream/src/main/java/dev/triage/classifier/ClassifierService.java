@@ -22,15 +22,12 @@ public final class ClassifierService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierService.class);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_POLL_RECORDS = 500;
 
     private final BatchLoop loop;
-    private final Thread thread;
 
-    private ClassifierService(BatchLoop loop, Thread thread) {
+    private ClassifierService(BatchLoop loop) {
         this.loop = loop;
-        this.thread = thread;
     }
 
     public static ClassifierService start(ClassifierConfig config, Classifier classifier) {
@@ -46,23 +43,16 @@ public final class ClassifierService implements AutoCloseable {
         }
         ConversationHandler handler = new ConversationHandler(producer, classifier, config.kafka().topics(),
                 Clock.systemUTC());
-        BatchLoop loop = new BatchLoop("classifier", consumer, List.of(config.kafka().topics().conversations()),
+        BatchLoop loop = new BatchLoop(clientId, consumer, List.of(config.kafka().topics().conversations()),
                 handler, RETRY_PAUSE, d -> Thread.sleep(d.toMillis()), producer::close);
-        Thread thread = new Thread(loop, clientId);
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("classifier loop stopped", e));
-        thread.start();
+        loop.start();
         LOG.info("classifier started: model {}, group {}, reading {}", classifier.model(), config.groupId(),
                 config.kafka().topics().conversations());
-        return new ClassifierService(loop, thread);
+        return new ClassifierService(loop);
     }
 
     @Override
-    public void close() {
-        loop.stop();
-        try {
-            thread.join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public void close() throws InterruptedException {
+        loop.close();
     }
 }

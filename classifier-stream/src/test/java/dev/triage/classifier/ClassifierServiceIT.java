@@ -64,7 +64,7 @@ class ClassifierServiceIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         service.close();
         client.close();
     }

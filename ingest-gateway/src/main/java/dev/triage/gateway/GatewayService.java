@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClients;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
+import dev.triage.core.lifecycle.Resources;
 import dev.triage.gateway.http.ClassifyHandler;
 import dev.triage.gateway.http.GatewayServer;
 import dev.triage.gateway.relay.ChangeStreamRelay;
@@ -21,8 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,27 +38,27 @@ public final class GatewayService implements AutoCloseable {
     /** How long an idle relay waits before asking a server that does not block (embedded) again. */
     private static final Duration RELAY_IDLE_PAUSE = Duration.ofMillis(100);
 
-    private final Deque<AutoCloseable> opened;
+    private final Resources opened;
     private final int port;
 
-    private GatewayService(Deque<AutoCloseable> opened, int port) {
+    private GatewayService(Resources opened, int port) {
         this.opened = opened;
         this.port = port;
     }
 
     public static GatewayService start(GatewayConfig config) {
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        Resources opened = new Resources();
         try {
             Topics topics = config.kafka().topics();
             TopicAdmin.ensureTopics(config.kafka(), topics.all(), START_TIMEOUT);
             String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
-            opened.push(producer);
+            opened.add(producer);
             ReplyListener replies = ReplyListener.assignedTo(
                     KafkaClients.consumer(config.kafka(), null, clientId + "-replies", 500), topics.replies(), START_TIMEOUT);
             Thread listener = new Thread(replies, clientId + "-replies");
             listener.start();
-            opened.push(() -> {
+            opened.add(() -> {
                 replies.stop();
                 listener.join(START_TIMEOUT.toMillis());
             });
@@ -70,11 +69,11 @@ public final class GatewayService implements AutoCloseable {
                     ThreadLocalRandom.current().nextInt(replies.partitionCount()), Clock.systemUTC());
             Javalin http = GatewayServer.start(config.host(), config.port(), config.maxBodyBytes(),
                     new ClassifyHandler(client, config.classifyTimeout(), Clock.systemUTC()));
-            opened.push(http::stop);
+            opened.add(http::stop);
             LOG.info("gateway listening on http://{}:{}", config.host(), http.port());
             return new GatewayService(opened, http.port());
         } catch (Exception e) {
-            closeAll(opened, e);
+            opened.closeAfter(e);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -83,16 +82,16 @@ public final class GatewayService implements AutoCloseable {
     }
 
     private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer,
-                                   Deque<AutoCloseable> opened) throws Exception {
+                                   Resources opened) throws Exception {
         MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(config.mongo().uri()))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
                 .build());
-        opened.push(mongo);
+        opened.add(mongo);
         var queries = mongo.getDatabase(config.mongo().database())
                 .getCollection(config.mongo().queriesCollection(), Document.class);
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
-        opened.push(ChangeStreamRelay.start(queries, publisher, RELAY_IDLE_PAUSE));
+        opened.add(ChangeStreamRelay.start(queries, publisher, RELAY_IDLE_PAUSE));
     }
 
     /** The HTTP port actually bound (useful when configured as 0). */
@@ -102,23 +101,6 @@ public final class GatewayService implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(opened, null);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> opened, Exception failure) {
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                } else {
-                    LOG.warn("error while stopping the gateway: {}", e.toString());
-                }
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        opened.close();
     }
 }

@@ -30,16 +30,13 @@ public final class SinkService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final MongoClient mongo;
     private final BatchLoop loop;
-    private final Thread thread;
 
-    private SinkService(MongoClient mongo, BatchLoop loop, Thread thread) {
+    private SinkService(MongoClient mongo, BatchLoop loop) {
         this.mongo = mongo;
         this.loop = loop;
-        this.thread = thread;
     }
 
     public static SinkService start(SinkConfig config) {
@@ -75,23 +72,18 @@ public final class SinkService implements AutoCloseable {
         }
         ResultHandler handler = new ResultHandler(writer, producer, config.kafka().topics().deadLetter(),
                 WRITE_TIMEOUT, Clock.systemUTC());
-        BatchLoop loop = new BatchLoop("sink", consumer, List.of(config.kafka().topics().classifications()),
+        BatchLoop loop = new BatchLoop(clientId, consumer, List.of(config.kafka().topics().classifications()),
                 handler, RETRY_PAUSE, d -> Thread.sleep(d.toMillis()), producer::close);
-        Thread thread = new Thread(loop, clientId);
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("sink loop stopped", e));
-        thread.start();
+        loop.start();
         LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
                 config.mongo().database(), config.mongo().resultsCollection());
-        return new SinkService(mongo, loop, thread);
+        return new SinkService(mongo, loop);
     }
 
     @Override
-    public void close() {
-        loop.stop();
+    public void close() throws InterruptedException {
         try {
-            thread.join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            loop.close();
         } finally {
             mongo.close();
         }

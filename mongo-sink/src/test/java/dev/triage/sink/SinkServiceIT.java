@@ -66,7 +66,7 @@ class SinkServiceIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         sink.close();
         client.close();
         mongoClient.close();

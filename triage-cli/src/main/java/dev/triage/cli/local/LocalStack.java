@@ -6,6 +6,7 @@ import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.lifecycle.Resources;
 import dev.triage.gateway.GatewayConfig;
 import dev.triage.gateway.GatewayService;
 import dev.triage.localstack.EmbeddedKafka;
@@ -15,8 +16,6 @@ import dev.triage.sink.SinkConfig;
 import dev.triage.sink.SinkService;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 
 /**
@@ -35,13 +34,13 @@ public final class LocalStack implements AutoCloseable {
     public record Options(int kafkaPort, int mongoPort, int gatewayPort, Path dataDir) {
     }
 
-    private final Deque<AutoCloseable> opened;
+    private final Resources opened;
     private final EmbeddedKafka kafka;
     private final EmbeddedMongo mongo;
     private final GatewayService gateway;
     private final MongoSettings mongoSettings;
 
-    private LocalStack(Deque<AutoCloseable> opened, EmbeddedKafka kafka, EmbeddedMongo mongo, GatewayService gateway,
+    private LocalStack(Resources opened, EmbeddedKafka kafka, EmbeddedMongo mongo, GatewayService gateway,
                        MongoSettings mongoSettings) {
         this.opened = opened;
         this.kafka = kafka;
@@ -51,24 +50,24 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(Env env, Options options) {
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        Resources opened = new Resources();
         try {
             Ports.claim(options.gatewayPort(), "The gateway", "--port");
             EmbeddedMongo mongo = EmbeddedMongo.inDirectory(options.dataDir().resolve("mongo"), options.mongoPort());
-            opened.push(mongo);
+            opened.add(mongo);
             EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort(), options.dataDir().resolve("kafka"));
-            opened.push(kafka);
+            opened.add(kafka);
             Env local = env.with(Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "MONGODB_URI", mongo.connectionString(),
                     "GATEWAY_PORT", String.valueOf(options.gatewayPort())));
-            opened.push(SinkService.start(SinkConfig.fromEnv(local)));
-            opened.push(ClassifierService.start(ClassifierConfig.fromEnv(local), new OfflineClassifier()));
+            opened.add(SinkService.start(SinkConfig.fromEnv(local)));
+            opened.add(ClassifierService.start(ClassifierConfig.fromEnv(local), new OfflineClassifier()));
             GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(local));
-            opened.push(gateway);
+            opened.add(gateway);
             return new LocalStack(opened, kafka, mongo, gateway, MongoSettings.fromEnv(local));
         } catch (RuntimeException e) {
-            closeAll(opened, e);
+            opened.closeAfter(e);
             throw e;
         }
     }
@@ -96,20 +95,6 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(opened, null);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> opened, RuntimeException failure) {
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                } else {
-                    System.err.println("triage: error while stopping: " + e);
-                }
-            }
-        }
+        opened.close();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * rewound and offered again after a pause, so nothing is skipped. Handlers deal with
  * record-caused failures themselves (dead letter) and throw only for outages.
  */
-public final class BatchLoop implements Runnable {
+public final class BatchLoop implements Runnable, AutoCloseable {
 
     /** Handles one batch; returns when its output is acknowledged, throws when it could not be. */
     @FunctionalInterface
@@ -35,6 +35,7 @@ public final class BatchLoop implements Runnable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final Consumer<byte[], byte[]> consumer;
@@ -43,6 +44,7 @@ public final class BatchLoop implements Runnable {
     private final Duration retryPause;
     private final Pause pause;
     private final Runnable onExit;
+    private final Thread thread;
     private volatile boolean running = true;
     private boolean failing;
 
@@ -55,6 +57,14 @@ public final class BatchLoop implements Runnable {
         this.retryPause = retryPause;
         this.pause = pause;
         this.onExit = onExit;
+        this.thread = new Thread(this, name);
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("{}: loop stopped", name, e));
+    }
+
+    /** Runs the loop on its own thread (named after the loop); {@link #close()} stops it. */
+    public BatchLoop start() {
+        thread.start();
+        return this;
     }
 
     @Override
@@ -84,6 +94,13 @@ public final class BatchLoop implements Runnable {
      */
     public void stop() {
         running = false;
+    }
+
+    /** Stops the loop started with {@link #start()} and waits for it to finish its batch. */
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        thread.join(STOP_TIMEOUT.toMillis());
     }
 
     private void processOrRewind(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
