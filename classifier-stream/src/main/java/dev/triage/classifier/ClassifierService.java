@@ -1,58 +1,76 @@
 package dev.triage.classifier;
 
-import dev.triage.classifier.worker.ConversationHandler;
-import dev.triage.core.kafka.BatchLoop;
+import dev.triage.classifier.llm.Providers;
+import dev.triage.classifier.worker.ParallelWorker;
+import dev.triage.classifier.worker.RecordProcessor;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import dev.triage.core.lifecycle.Resources;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The classifier service, started: topics ensured, clients open, the consume-classify-produce
- * loop running on its own thread. {@link #close()} stops it and waits for the batch in hand.
+ * The classifier service, started: topics ensured, the classifier chosen from the configuration,
+ * clients open, the {@link ParallelWorker} running. {@link #close()} stops the worker (it drains
+ * and commits), then closes the producer and the policy's scheduler.
  */
 public final class ClassifierService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierService.class);
-    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
-    private static final int MAX_POLL_RECORDS = 500;
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration OUTAGE_FIRST_WAIT = Duration.ofSeconds(1);
+    private static final Duration OUTAGE_MAX_WAIT = Duration.ofSeconds(10);
 
-    private final BatchLoop loop;
+    private final Resources opened;
+    private final Classifier classifier;
 
-    private ClassifierService(BatchLoop loop) {
-        this.loop = loop;
+    private ClassifierService(Resources opened, Classifier classifier) {
+        this.opened = opened;
+        this.classifier = classifier;
     }
 
-    public static ClassifierService start(ClassifierConfig config, Classifier classifier) {
-        TopicAdmin.ensureTopics(config.kafka(), config.kafka().topics().all(), Duration.ofSeconds(60));
-        String clientId = "triage-classifier-" + UUID.randomUUID().toString().substring(0, 8);
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
-        KafkaConsumer<byte[], byte[]> consumer;
+    public static ClassifierService start(ClassifierConfig config) {
+        Resources opened = new Resources();
         try {
-            consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId, MAX_POLL_RECORDS);
+            TopicAdmin.ensureTopics(config.kafka(), config.kafka().topics().all(), Duration.ofSeconds(60));
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+                Thread t = new Thread(r, "triage-classifier-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            opened.add(scheduler::shutdownNow);
+            Classifier classifier = Providers.create(config.llm(), scheduler);
+            String clientId = "triage-classifier-" + UUID.randomUUID().toString().substring(0, 8);
+            KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId));
+            RecordProcessor processor = new RecordProcessor(producer, classifier, config.kafka().topics(), Clock.systemUTC());
+            ParallelWorker worker = new ParallelWorker(
+                    KafkaClients.consumer(config.kafka(), config.groupId(), clientId, config.maxConcurrent()),
+                    processor, config.kafka().topics().conversations(), config.maxConcurrent(), DRAIN_TIMEOUT,
+                    scheduler, OUTAGE_FIRST_WAIT, OUTAGE_MAX_WAIT);
+            opened.add(worker.start());
+            LOG.info("classifier started: model {}, up to {} in flight, group {}, reading {}", classifier.model(),
+                    config.maxConcurrent(), config.groupId(), config.kafka().topics().conversations());
+            return new ClassifierService(opened, classifier);
         } catch (RuntimeException e) {
-            producer.close();
+            opened.closeAfter(e);
             throw e;
         }
-        ConversationHandler handler = new ConversationHandler(producer, classifier, config.kafka().topics(),
-                Clock.systemUTC());
-        BatchLoop loop = new BatchLoop(clientId, consumer, List.of(config.kafka().topics().conversations()),
-                handler, RETRY_PAUSE, d -> Thread.sleep(d.toMillis()), producer::close);
-        loop.start();
-        LOG.info("classifier started: model {}, group {}, reading {}", classifier.model(), config.groupId(),
-                config.kafka().topics().conversations());
-        return new ClassifierService(loop);
+    }
+
+    /** The model in use ({@code offline} when none). */
+    public String model() {
+        return classifier.model();
     }
 
     @Override
-    public void close() throws InterruptedException {
-        loop.close();
+    public void close() {
+        opened.close();
     }
 }

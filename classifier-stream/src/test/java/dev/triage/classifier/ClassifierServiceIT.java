@@ -1,6 +1,7 @@
 package dev.triage.classifier;
 
-import dev.triage.classifier.offline.OfflineClassifier;
+import dev.triage.classifier.llm.LlmSettings;
+import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.KafkaSettings;
 import dev.triage.core.kafka.TriageHeaders;
@@ -59,7 +60,8 @@ class ClassifierServiceIT {
     void start(TestInfo test) {
         topics = Topics.defaults().withPrefix(test.getTestMethod().orElseThrow().getName() + ".");
         service = ClassifierService.start(new ClassifierConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
-                "classifier-it-" + topics.conversations()), new OfflineClassifier());
+                "classifier-it-" + topics.conversations(), 16,
+                LlmSettings.fromEnv(new Env(Map.of("LLM_PROVIDER", "offline")))));
         client = new KafkaTestClient(kafka.bootstrapServers());
     }
 

@@ -36,10 +36,11 @@ public final class LocalCommand implements Callable<Integer> {
                   gateway     http://localhost:%d   (POST /classify, GET /health)
                   kafka       %s
                   mongodb     %s   (insert into %s.%s to classify)
-                  classifier  offline keyword classifier (no LLM)
+                  classifier  model %s
                   data        %s
                 %n""", stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri(),
-                stack.mongo().database(), stack.mongo().queriesCollection(), dataDir.toAbsolutePath());
+                stack.mongo().database(), stack.mongo().queriesCollection(), stack.model(),
+                dataDir.toAbsolutePath());
         return ServiceRunner.runUntilStopped(stack);
     }
 }

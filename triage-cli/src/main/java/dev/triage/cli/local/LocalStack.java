@@ -2,7 +2,6 @@ package dev.triage.cli.local;
 
 import dev.triage.classifier.ClassifierConfig;
 import dev.triage.classifier.ClassifierService;
-import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import dev.triage.core.kafka.KafkaSettings;
@@ -38,10 +37,12 @@ public final class LocalStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedMongo mongo;
     private final GatewayService gateway;
+    private final String model;
     private final MongoSettings mongoSettings;
 
     private LocalStack(Resources opened, EmbeddedKafka kafka, EmbeddedMongo mongo, GatewayService gateway,
-                       MongoSettings mongoSettings) {
+                       String model, MongoSettings mongoSettings) {
+        this.model = model;
         this.opened = opened;
         this.kafka = kafka;
         this.mongo = mongo;
@@ -62,14 +63,19 @@ public final class LocalStack implements AutoCloseable {
                     "MONGODB_URI", mongo.connectionString(),
                     "GATEWAY_PORT", String.valueOf(options.gatewayPort())));
             opened.add(SinkService.start(SinkConfig.fromEnv(local)));
-            opened.add(ClassifierService.start(ClassifierConfig.fromEnv(local), new OfflineClassifier()));
+            ClassifierService classifier = opened.add(ClassifierService.start(ClassifierConfig.fromEnv(local)));
             GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(local));
             opened.add(gateway);
-            return new LocalStack(opened, kafka, mongo, gateway, MongoSettings.fromEnv(local));
+            return new LocalStack(opened, kafka, mongo, gateway, classifier.model(), MongoSettings.fromEnv(local));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
         }
+    }
+
+    /** The classifier's model ({@code offline} for the keyword classifier). */
+    public String model() {
+        return model;
     }
 
     public String kafkaBootstrapServers() {

@@ -2,7 +2,6 @@ package dev.triage.cli.service;
 
 import dev.triage.classifier.ClassifierConfig;
 import dev.triage.classifier.ClassifierService;
-import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.config.Env;
 import picocli.CommandLine.Command;
 
@@ -16,6 +15,6 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClassifierConfig config = ClassifierConfig.fromEnv(Env.load());
-        return ServiceRunner.runUntilStopped(ClassifierService.start(config, new OfflineClassifier()));
+        return ServiceRunner.runUntilStopped(ClassifierService.start(config));
     }
 }

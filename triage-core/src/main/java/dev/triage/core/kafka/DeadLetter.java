@@ -38,6 +38,24 @@ public final class DeadLetter {
         return new ProducerRecord<>(deadLetterTopic, null, failed.key(), failed.value(), headers);
     }
 
+    /**
+     * Adds what the model did to a dead letter: its name, the HTTP status of its last answer and
+     * that answer (truncated); absent values are left out.
+     */
+    public static ProducerRecord<byte[], byte[]> withLlm(ProducerRecord<byte[], byte[]> deadLetter, String model,
+                                                         int httpStatus, String llmOutput) {
+        if (model != null) {
+            TriageHeaders.put(deadLetter.headers(), TriageHeaders.MODEL, model);
+        }
+        if (httpStatus > 0) {
+            TriageHeaders.put(deadLetter.headers(), TriageHeaders.HTTP_STATUS, httpStatus);
+        }
+        if (llmOutput != null) {
+            TriageHeaders.put(deadLetter.headers(), TriageHeaders.LLM_OUTPUT, truncate(llmOutput));
+        }
+        return deadLetter;
+    }
+
     private static String truncate(String text) {
         return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "...";
     }

@@ -7,6 +7,10 @@ package dev.triage.core.kafka;
 public enum ErrorCode {
     /** The value is not a decodable, valid record (malformed JSON, missing fields, empty conversation). */
     INVALID_PAYLOAD,
+    /** The conversation is larger than {@code CONVERSATION_MAX_CHARS}. */
+    CONVERSATION_TOO_LARGE,
+    /** The model server refused this conversation (HTTP 400, 413 or 422: too long, bad content). */
+    LLM_REJECTED,
     /** The model's answer never passed validation within the allowed attempts. */
     LLM_BAD_OUTPUT
 }

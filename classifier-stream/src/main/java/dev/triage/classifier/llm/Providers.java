@@ -1,0 +1,91 @@
+package dev.triage.classifier.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triage.classifier.Classifier;
+import dev.triage.classifier.offline.OfflineClassifier;
+import dev.triage.core.taxonomy.Taxonomy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the classifier that {@link LlmSettings} asks for. {@code auto} probes the configured
+ * Ollama ({@code GET /api/tags}): if it answers and has the model, Ollama is used; otherwise the
+ * offline classifier, said loudly once.
+ */
+public final class Providers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+    private Providers() {
+    }
+
+    public static Classifier create(LlmSettings settings, ScheduledExecutorService scheduler) {
+        return switch (settings.provider()) {
+            case OFFLINE -> new OfflineClassifier();
+            case OLLAMA -> llm(settings, scheduler, new OllamaClient(http(settings), settings.endpoint("/api/chat"),
+                    settings.model()));
+            case OPENAI -> llm(settings, scheduler, new OpenAiClient(http(settings),
+                    settings.endpoint("/v1/chat/completions"), settings.model(), settings.apiKey()));
+            case AUTO -> auto(settings, scheduler);
+        };
+    }
+
+    private static Classifier auto(LlmSettings settings, ScheduledExecutorService scheduler) {
+        String problem = probeOllama(settings);
+        if (problem == null) {
+            LOG.info("LLM_PROVIDER=auto: using Ollama at {} with model {}", settings.apiUrl(), settings.model());
+            return create(withProvider(settings, LlmSettings.Provider.OLLAMA), scheduler);
+        }
+        LOG.warn("""
+
+                ************************************************************************
+                LLM_PROVIDER=auto: {}.
+                Using the OFFLINE keyword classifier: results say model "offline".
+                Start Ollama and pull the model (ollama pull {}), or set LLM_PROVIDER.
+                ************************************************************************""", problem, settings.model());
+        return new OfflineClassifier();
+    }
+
+    /** Null when Ollama answers and has the model, else what is wrong. */
+    static String probeOllama(LlmSettings settings) {
+        try {
+            JsonNode tags = new LlmHttp(PROBE_TIMEOUT, PROBE_TIMEOUT).get(settings.endpoint("/api/tags"))
+                    .get(PROBE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS).body();
+            for (JsonNode m : tags.path("models")) {
+                String name = m.path("name").asText();
+                if (name.equals(settings.model()) || name.equals(settings.model() + ":latest")) {
+                    return null;
+                }
+            }
+            return "Ollama at " + settings.apiUrl() + " does not have the model " + settings.model();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return "no Ollama reachable at " + settings.apiUrl();
+        }
+    }
+
+    private static LlmClassifier llm(LlmSettings settings, ScheduledExecutorService scheduler, LlmClient client) {
+        Taxonomy taxonomy = settings.taxonomyFile() == null ? Taxonomy.defaults() : TaxonomyFile.read(settings.taxonomyFile());
+        LlmPolicy policy = new LlmPolicy(client.model(), settings.policy(), scheduler,
+                () -> ThreadLocalRandom.current().nextDouble());
+        return new LlmClassifier(client, policy, new AnswerSchema(taxonomy), new Prompt(taxonomy, settings.promptMaxChars()),
+                settings.maxAttempts(), settings.conversationMaxChars(), System::nanoTime);
+    }
+
+    private static LlmHttp http(LlmSettings settings) {
+        return new LlmHttp(settings.connectTimeout(), settings.policy().callTimeout());
+    }
+
+    private static LlmSettings withProvider(LlmSettings s, LlmSettings.Provider provider) {
+        return new LlmSettings(provider, s.apiUrl(), s.model(), s.apiKey(), s.connectTimeout(), s.policy(),
+                s.maxAttempts(), s.promptMaxChars(), s.conversationMaxChars(), s.taxonomyFile());
+    }
+}

@@ -1,0 +1,216 @@
+package dev.triage.classifier;
+
+import dev.triage.classifier.llm.LlmSettings;
+import dev.triage.core.config.Env;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.kafka.Topics;
+import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.IdType;
+import dev.triage.core.model.Message;
+import dev.triage.core.model.Source;
+import dev.triage.core.taxonomy.Taxonomy;
+import dev.triage.localstack.EmbeddedKafka;
+import dev.triage.localstack.llm.Faults;
+import dev.triage.localstack.llm.LlmSimulator;
+import dev.triage.localstack.testing.KafkaTestClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The classifier against the LLM simulator over real HTTP, on a real broker. */
+class LlmClassifierIT {
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+
+    Topics topics;
+    KafkaTestClient client;
+    LlmSimulator sim;
+    ClassifierService service;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void start(TestInfo test) {
+        topics = Topics.defaults().withPrefix(test.getTestMethod().orElseThrow().getName() + ".");
+        client = new KafkaTestClient(kafka.bootstrapServers());
+        sim = LlmSimulator.start(0, new Faults(), List.of("sim-model"), 42);
+    }
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.close();
+        }
+        sim.close();
+        client.close();
+    }
+
+    private void startClassifier(String provider, int maxConcurrent, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("LLM_PROVIDER", provider, "LLM_API_URL", sim.url(),
+                "LLM_MODEL", "sim-model", "LLM_RETRY_BASE_DELAY", "50ms", "LLM_RETRY_MAX_DELAY", "500ms",
+                "LLM_BREAKER_WAIT", "1s", "LLM_TIMEOUT", "2s"));
+        env.putAll(extra);
+        service = ClassifierService.start(new ClassifierConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
+                "llm-it-" + topics.conversations(), maxConcurrent, LlmSettings.fromEnv(new Env(env))));
+    }
+
+    @Test
+    void ollamaAnswersAreValidatedAndCarryTheirProvenance() {
+        startClassifier("ollama", 4, Map.of());
+        send(20);
+
+        List<ClassificationResult> results = results(20);
+
+        Taxonomy taxonomy = Taxonomy.defaults();
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.model()).isEqualTo("sim-model");
+            assertThat(r.taxonomyVersion()).isEqualTo("support-v1/prompt-1");
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.tokens()).isNotNull();
+            assertThat(Taxonomy.match(taxonomy.intents(), r.classification().intent())).isPresent();
+        });
+        assertThat(sim.requests()).isEqualTo(20);
+    }
+
+    @Test
+    void openAiServerThatRejectsJsonSchemaIsSteppedDownOnce() {
+        sim.faults().rejectJsonSchema(true);
+        startClassifier("openai", 4, Map.of());
+        send(10);
+
+        assertThat(results(10)).extracting(ClassificationResult::model).containsOnly("sim-model");
+        // calls already in flight when the first 400 came back are rejected too (at most 4), then json_object
+        assertThat(sim.requests()).isBetween(11L, 14L);
+    }
+
+    @Test
+    void transientErrorsAreRetriedAndNoRecordIsLost() {
+        sim.faults().errorRate(0.2).rateLimitRate(0.2).retryAfterSeconds(0).latencyMs(5);
+        startClassifier("ollama", 8, Map.of("LLM_RETRY_ATTEMPTS", "6"));
+        send(100);
+
+        assertThat(results(100)).extracting(ClassificationResult::id).doesNotHaveDuplicates().hasSize(100);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(sim.requests()).isGreaterThan(100);
+    }
+
+    @Test
+    void anOutageIsWaitedOutWithoutDeadLettersAndEverythingIsClassifiedAfter() {
+        sim.faults().down(true);
+        startClassifier("ollama", 8, Map.of());
+        send(30);
+
+        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
+                .until(() -> deadLetters().isEmpty() && countResults() == 0);
+        sim.faults().down(false);
+
+        assertThat(results(30)).extracting(ClassificationResult::id).doesNotHaveDuplicates().hasSize(30);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void answersThatNeverValidateAreDeadLetteredWithTheModelsDetails() {
+        sim.faults().badOutputRate(1.0);
+        startClassifier("ollama", 4, Map.of("LLM_MAX_ATTEMPTS", "3"));
+        send(5);
+
+        List<ConsumerRecord<byte[], byte[]>> dead = client.readAtLeast(topics.deadLetter(), 5, Duration.ofSeconds(30));
+
+        assertThat(dead).hasSize(5).allSatisfy(r -> {
+            assertThat(header(r, TriageHeaders.ERROR_CODE)).isEqualTo("LLM_BAD_OUTPUT");
+            assertThat(header(r, TriageHeaders.ATTEMPTS)).isEqualTo("3");
+            assertThat(header(r, TriageHeaders.MODEL)).isEqualTo("sim-model");
+            assertThat(header(r, TriageHeaders.HTTP_STATUS)).isEqualTo("200");
+            assertThat(header(r, TriageHeaders.LLM_OUTPUT)).isNotBlank();
+            assertThat(header(r, TriageHeaders.ERROR_MESSAGE)).contains("no valid answer in 3 attempts");
+        });
+        assertThat(sim.requests()).isEqualTo(15);
+        assertThat(countResults()).isZero();
+    }
+
+    @Test
+    void inFlightCallsGoBeyondThePartitionCountButNeverBeyondMaxConcurrent() {
+        sim.faults().latencyMs(100);
+        startClassifier("ollama", 8, Map.of());
+        send(120);
+
+        results(120);
+
+        assertThat(sim.peakConcurrency()).isGreaterThan(3).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void aConversationOverTheSizeLimitIsDeadLetteredWithoutAskingTheModel() {
+        startClassifier("ollama", 4, Map.of("CONVERSATION_MAX_CHARS", "50"));
+        client.send(record("big", "x".repeat(51)));
+
+        List<ConsumerRecord<byte[], byte[]>> dead = client.readAtLeast(topics.deadLetter(), 1, Duration.ofSeconds(30));
+
+        assertThat(header(dead.get(0), TriageHeaders.ERROR_CODE)).isEqualTo("CONVERSATION_TOO_LARGE");
+        assertThat(sim.requests()).isZero();
+    }
+
+    private void send(int n) {
+        for (int i = 0; i < n; i++) {
+            client.send(record("c-" + i, "Conversation number " + i + ": where is my refund?"));
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> record(String id, String text) {
+        ConversationEnvelope envelope = ConversationEnvelope.of(id, IdType.STRING, Source.MONGO,
+                List.of(new Message("customer", text)), Map.of(), Instant.now());
+        return new ProducerRecord<>(topics.conversations(), id.getBytes(StandardCharsets.UTF_8), Json.encode(envelope));
+    }
+
+    private List<ClassificationResult> results(int n) {
+        List<ClassificationResult> all = client.readAtLeast(topics.classifications(), n, Duration.ofSeconds(60)).stream()
+                .map(r -> Json.decode(r.value(), ClassificationResult.class)).toList();
+        Set<String> ids = all.stream().map(ClassificationResult::id).collect(Collectors.toSet());
+        assertThat(ids).hasSize(n);
+        return all;
+    }
+
+    private int countResults() {
+        return client.readAvailable(topics.classifications()).size();
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> deadLetters() {
+        return client.readAvailable(topics.deadLetter());
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return TriageHeaders.get(record.headers(), name);
+    }
+}
