@@ -1,9 +1,11 @@
 package dev.triage.cli;
 
+import dev.triage.cli.bench.BenchCommand;
 import dev.triage.cli.local.DemoCommand;
 import dev.triage.cli.local.LocalCommand;
 import dev.triage.cli.service.ClassifierCommand;
 import dev.triage.cli.service.GatewayCommand;
+import dev.triage.cli.service.LlmSimCommand;
 import dev.triage.cli.service.SinkCommand;
 import dev.triage.core.config.ConfigException;
 import dev.triage.core.config.Env;
@@ -17,11 +19,12 @@ import java.util.Locale;
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "Labels customer-support conversations with an LLM (intent, topic, sentiment) on Kafka.",
         subcommands = {LocalCommand.class, DemoCommand.class, GatewayCommand.class, ClassifierCommand.class,
-                SinkCommand.class})
+                SinkCommand.class, LlmSimCommand.class, BenchCommand.class})
 public final class TriageCli implements Runnable {
 
     /** Exit code for bad configuration or a port in use: fix the setting and run again. */
     public static final int EXIT_CONFIG = 2;
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,6 +35,12 @@ public final class TriageCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The JDK HttpClient completes every sendAsync on the common pool; with fewer than 3 cores
+        // that pool has parallelism 1, and CompletableFuture then starts a new thread per task
+        // (measured: one thread per model call, half the classifier's CPU). Set before first use.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "4");
+        }
         // Before the first logger exists: logback.xml reads the level from this property, and
         // LOG_LEVEL may come from .env, which logback itself does not read.
         System.setProperty("LOG_LEVEL", Env.load().string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT));

@@ -18,11 +18,13 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One consumer, up to {@code maxConcurrent} records in flight across all its partitions, however
- * few they are. Polled records wait in a queue; a record that finishes starts the next one at
- * once, from the thread that finished it. While the queue holds a full round, the partitions are
+ * One consumer, up to {@code maxConcurrent} records being classified at once across all its
+ * partitions, however few they are. Polled records wait in a queue; a record whose classification
+ * ends starts the next one at once, from the thread that ended it, while its own outputs are still
+ * being acknowledged (so Kafka's latency does not eat into the model's concurrency). While the queue holds a full round, the partitions are
  * paused (the consumer keeps polling, so it stays in the group). Per partition, only the offset
  * below which every record is finished is committed.
  *
@@ -110,10 +112,21 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
                 continue;
             }
             tracker.started();
-            processor.process(record).whenComplete((done, error) -> finished(record, tracker, error));
+            AtomicBoolean permitHeld = new AtomicBoolean(true);
+            Runnable releasePermit = () -> {
+                if (permitHeld.getAndSet(false)) {
+                    permits.release();
+                    startMore();
+                }
+            };
+            processor.process(record, releasePermit).whenComplete((done, error) -> {
+                finished(record, tracker, error);
+                releasePermit.run();
+            });
         }
     }
 
+    /** A record's outputs are acknowledged (or it failed and goes back to the queue). */
     private void finished(ConsumerRecord<byte[], byte[]> record, OffsetTracker tracker, Throwable error) {
         if (error == null) {
             gate.succeeded();
@@ -123,8 +136,6 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
             timer.schedule(this::startMore, wait.toMillis(), TimeUnit.MILLISECONDS);
         }
         tracker.ended(record.offset(), error == null);
-        permits.release();
-        startMore();
     }
 
     private void pauseOrResume() {

@@ -46,15 +46,21 @@ public final class RecordProcessor {
         this.clock = clock;
     }
 
-    public CompletableFuture<Void> process(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * @param classified run once the model is done with this record (before its outputs are sent),
+     *                   so the caller can let the next record use the model
+     */
+    public CompletableFuture<Void> process(ConsumerRecord<byte[], byte[]> record, Runnable classified) {
         ConversationEnvelope conversation;
         try {
             conversation = EnvelopeValidator.validate(Json.decode(record.value(), ConversationEnvelope.class));
         } catch (PayloadException e) {
+            classified.run();
             return send(deadLetter(record, new RecordRejectedException(ErrorCode.INVALID_PAYLOAD, e.getMessage(),
                     0, null, 0, null), e));
         }
         return classifier.classify(conversation).handle((labels, error) -> {
+            classified.run();
             if (error == null) {
                 return send(results(record, conversation, labels));
             }

@@ -34,6 +34,12 @@ public final class LlmSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmSimulator.class);
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+        // and the client's delayed ACK add ~40 ms to every answer (measured: 250 ms calls at 200 ms latency).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final ScheduledExecutorService delays;
@@ -176,16 +182,16 @@ public final class LlmSimulator implements AutoCloseable {
         return random.nextDouble();
     }
 
+    /** Answers; a counted request stops counting as held just before its answer leaves. */
     private void send(HttpExchange exchange, int status, Object body, boolean counted) throws IOException {
         byte[] bytes = Json.encode(body);
+        if (counted) {
+            inFlight.decrementAndGet();
+        }
         try (exchange; OutputStream out = exchange.getResponseBody()) {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);
             out.write(bytes);
-        } finally {
-            if (counted) {
-                inFlight.decrementAndGet();
-            }
         }
     }
 

@@ -1,0 +1,152 @@
+package dev.triage.cli.bench;
+
+import dev.triage.classifier.ClassifierConfig;
+import dev.triage.classifier.ClassifierService;
+import dev.triage.classifier.llm.LlmSettings;
+import dev.triage.core.config.Env;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.KafkaClients;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.kafka.TopicAdmin;
+import dev.triage.core.kafka.Topics;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.IdType;
+import dev.triage.core.model.Message;
+import dev.triage.core.model.Source;
+import dev.triage.localstack.EmbeddedKafka;
+import dev.triage.localstack.llm.Faults;
+import dev.triage.localstack.llm.LlmSimulator;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code triage bench classifier}: the classifier alone on the embedded broker against the LLM
+ * simulator. One warm-up conversation first (consumer group joined, connections open), then N
+ * conversations produced at once; the clock runs from the first produce to the N-th result read
+ * back from the classifications topic. The bound is C/L: C calls in flight, each taking L; the
+ * overhead per record is the wall time beyond N*L/C, divided by N.
+ */
+@Command(name = "classifier", mixinStandardHelpOptions = true,
+        description = "Classifier throughput against the LLM simulator, compared with the bound C/L.")
+public final class ClassifierBench implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "5000", description = "Conversations (default ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--latency-ms", defaultValue = "200", description = "Simulated model latency (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--concurrency", defaultValue = "64", description = "MAX_CONCURRENT (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("triage-bench-");
+        Topics topics = Topics.defaults().withPrefix("bench.");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir);
+             LlmSimulator sim = LlmSimulator.start(0, new Faults().latencyMs(latencyMs), List.of("bench"), 1)) {
+            KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), topics, partitions, (short) 1);
+            TopicAdmin.ensureTopics(settings, topics.all(), Duration.ofSeconds(30));
+            LlmSettings llm = LlmSettings.fromEnv(new Env(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(),
+                    "LLM_MODEL", "bench")));
+            try (ClassifierService classifier = ClassifierService.start(new ClassifierConfig(settings, "bench", concurrency, llm));
+                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings, "bench");
+                 KafkaConsumer<byte[], byte[]> results = KafkaClients.consumer(settings, null, "bench-results", 5000)) {
+                assignAll(results, topics.classifications());
+                produce(producer, topics, "warmup", 1);
+                awaitResults(results, 1, false);
+                sim.resetStats();
+                long started = System.nanoTime();
+                produce(producer, topics, "r", records);
+                awaitResults(results, records, !json);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                print(seconds, sim.peakConcurrency());
+            }
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return 0;
+    }
+
+    private void print(double seconds, int peak) {
+        double perSecond = records / seconds;
+        Double bound = latencyMs == 0 ? null : concurrency * 1000.0 / latencyMs;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("records", records);
+        out.put("latency_ms", latencyMs);
+        out.put("concurrency", concurrency);
+        out.put("partitions", partitions);
+        out.put("seconds", round(seconds));
+        out.put("records_per_s", round(perSecond));
+        out.put("bound_per_s", bound == null ? null : round(bound));
+        out.put("efficiency", bound == null ? null : round(perSecond / bound));
+        // wall time per record beyond what the model's latency alone requires at this concurrency
+        out.put("overhead_ms_per_record", round((seconds * 1000 - (double) records * latencyMs / concurrency) / records));
+        out.put("peak_concurrency", peak);
+        if (json) {
+            System.out.println(Json.encodeToString(out));
+        } else {
+            out.forEach((k, v) -> System.out.printf("%-24s %s%n", k, v));
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static void produce(KafkaProducer<byte[], byte[]> producer, Topics topics, String prefix, int n)
+            throws Exception {
+        for (int i = 0; i < n; i++) {
+            String id = prefix + "-" + i;
+            ConversationEnvelope c = ConversationEnvelope.of(id, IdType.STRING, Source.BATCH,
+                    List.of(new Message("customer", "Order " + i + " has not arrived, I want a refund")), Map.of(), Instant.now());
+            producer.send(new ProducerRecord<>(topics.conversations(), id.getBytes(StandardCharsets.UTF_8), Json.encode(c)));
+        }
+        producer.flush();
+    }
+
+    private static void assignAll(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToEnd(parts);
+        parts.forEach(consumer::position);
+    }
+
+    private static void awaitResults(KafkaConsumer<byte[], byte[]> consumer, int n, boolean progress) {
+        long seen = 0;
+        Progress bar = new Progress(n);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        while (seen < n && System.nanoTime() < deadline) {
+            seen += consumer.poll(Duration.ofMillis(100)).count();
+            if (progress) {
+                bar.update(seen);
+            }
+        }
+        if (seen < n) {
+            throw new IllegalStateException("only " + seen + " of " + n + " results within 30 minutes");
+        }
+    }
+}
