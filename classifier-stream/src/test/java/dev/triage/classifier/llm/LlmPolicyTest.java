@@ -1,0 +1,96 @@
+package dev.triage.classifier.llm;
+
+import io.github.resilience4j.core.functions.Either;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LlmPolicyTest {
+
+    private static final LlmPolicy.Settings SETTINGS = new LlmPolicy.Settings(4, Duration.ofMillis(100),
+            Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(10));
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void backoffIsFullJitterUnderAnExponentialCap() {
+        var backoff = LlmPolicy.backoff(SETTINGS, () -> 1.0);
+        var none = LlmPolicy.backoff(SETTINGS, () -> 0.0);
+        Either<Throwable, Object> failure = Either.left(new LlmTransientException("500", 500, null, null));
+
+        assertThat(backoff.apply(1, failure)).isEqualTo(100L);
+        assertThat(backoff.apply(3, failure)).isEqualTo(400L);
+        assertThat(backoff.apply(10, failure)).isEqualTo(2000L);
+        assertThat(none.apply(3, failure)).isZero();
+    }
+
+    @Test
+    void retryAfterIsHonouredButCapped() {
+        var backoff = LlmPolicy.backoff(SETTINGS, () -> 0.5);
+
+        assertThat(backoff.apply(1, Either.left(new LlmTransientException("429", 429, Duration.ofSeconds(1), null))))
+                .isEqualTo(1000L);
+        assertThat(backoff.apply(1, Either.left(new LlmTransientException("429", 429, Duration.ofHours(1), null))))
+                .isEqualTo(2000L);
+    }
+
+    @Test
+    void transientFailuresAreRetriedUntilTheySucceed() {
+        LlmPolicy policy = new LlmPolicy("t1", fast(), scheduler, () -> 0.0);
+        AtomicInteger calls = new AtomicInteger();
+
+        String answer = policy.<String>call(() -> calls.incrementAndGet() < 3
+                ? CompletableFuture.failedFuture(new LlmTransientException("503", 503, null, null))
+                : CompletableFuture.completedFuture("ok")).join();
+
+        assertThat(answer).isEqualTo("ok");
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void rejectedConversationsAndUnavailableServersAreNotRetried() {
+        LlmPolicy policy = new LlmPolicy("t2", fast(), scheduler, () -> 0.0);
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> policy.<String>call(() -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(new LlmRejectedException("400", 400));
+        }).join()).isInstanceOf(CompletionException.class).hasCauseInstanceOf(LlmRejectedException.class);
+        assertThatThrownBy(() -> policy.<String>call(() -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(new LlmUnavailableException("404", 404));
+        }).join()).hasCauseInstanceOf(LlmUnavailableException.class);
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aCallThatHangsIsCutByTheTimeLimiterAndRetried() {
+        LlmPolicy policy = new LlmPolicy("t3", new LlmPolicy.Settings(2, Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ofMillis(50), Duration.ofSeconds(10)), scheduler, () -> 0.0);
+        AtomicInteger calls = new AtomicInteger();
+
+        String answer = policy.<String>call(() -> calls.incrementAndGet() == 1
+                ? new CompletableFuture<>() : CompletableFuture.completedFuture("second")).join();
+
+        assertThat(answer).isEqualTo("second");
+    }
+
+    private static LlmPolicy.Settings fast() {
+        return new LlmPolicy.Settings(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.triage.classifier.worker;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OffsetTrackerTest {
+
+    @Test
+    void commitsOnlyBelowTheLowestUnfinishedOffset() throws Exception {
+        OffsetTracker tracker = new OffsetTracker();
+        assertThat(tracker.committable()).isEqualTo(-1);
+        for (long offset = 10; offset < 14; offset++) {
+            tracker.add(offset);
+            tracker.started();
+        }
+
+        tracker.ended(12, true);
+        tracker.ended(13, true);
+        assertThat(tracker.committable()).isEqualTo(10);
+
+        tracker.ended(10, true);
+        assertThat(tracker.committable()).isEqualTo(11);
+
+        tracker.ended(11, false); // handed back to be tried again: still unfinished
+        assertThat(tracker.committable()).isEqualTo(11);
+        assertThat(tracker.awaitNoneStarted(10)).isTrue();
+
+        tracker.started();
+        tracker.ended(11, true);
+        assertThat(tracker.committable()).isEqualTo(14);
+    }
+
+    @Test
+    void waitingForStartedRecordsIsBounded() throws Exception {
+        OffsetTracker tracker = new OffsetTracker();
+        tracker.add(0);
+        tracker.started();
+
+        assertThat(tracker.awaitNoneStarted(20)).isFalse();
+    }
+}
