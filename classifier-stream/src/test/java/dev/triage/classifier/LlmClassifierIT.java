@@ -117,8 +117,8 @@ class LlmClassifierIT {
 
     @Test
     void transientErrorsAreRetriedAndNoRecordIsLost() {
-        sim.faults().errorRate(0.2).rateLimitRate(0.2).retryAfterSeconds(0).latencyMs(5);
-        startClassifier("ollama", 8, Map.of("LLM_RETRY_ATTEMPTS", "6"));
+        sim.faults().errorRate(0.2).rateLimitRate(0.2).retryAfterSeconds(0).hangRate(0.03).latencyMs(5);
+        startClassifier("ollama", 8, Map.of("LLM_RETRY_ATTEMPTS", "6", "LLM_TIMEOUT", "300ms"));
         send(100);
 
         assertThat(results(100)).extracting(ClassificationResult::id).doesNotHaveDuplicates().hasSize(100);
@@ -169,6 +169,25 @@ class LlmClassifierIT {
         results(120);
 
         assertThat(sim.peakConcurrency()).isGreaterThan(3).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void twoInstancesShareTheWorkAndARebalanceLosesNothing() {
+        sim.faults().latencyMs(20);
+        startClassifier("ollama", 8, Map.of());
+        send(300);
+        await().atMost(Duration.ofSeconds(30)).until(() -> countResults() >= 30);
+        ClassifierService second = ClassifierService.start(new ClassifierConfig(
+                new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1), "llm-it-" + topics.conversations(), 8,
+                LlmSettings.fromEnv(new Env(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(),
+                        "LLM_MODEL", "sim-model")))));
+        try {
+            assertThat(results(300)).extracting(ClassificationResult::id).containsAll(
+                    java.util.stream.IntStream.range(0, 300).mapToObj(i -> "c-" + i).toList());
+            assertThat(sim.peakConcurrency()).isLessThanOrEqualTo(16);
+        } finally {
+            second.close();
+        }
     }
 
     @Test

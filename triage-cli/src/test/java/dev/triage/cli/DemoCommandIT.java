@@ -33,6 +33,23 @@ class DemoCommandIT {
     }
 
     @Test
+    void demoWithTheLlmSimulatorGoesThroughTheModelPath() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            exit = TriageCli.commandLine().execute("demo", "--llm-sim");
+        } finally {
+            System.setOut(original);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed).contains("model llm-sim", "\"successful\": 34", "\"failed\": 0");
+    }
+
+    @Test
     void badConfigurationStopsWithOneClearLineAndExitCode2() {
         StringWriter err = new StringWriter();
         CommandLine cli = TriageCli.commandLine();

@@ -47,13 +47,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for all results (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--llm-sim", description = "Classify with the built-in LLM simulator instead of LLM_PROVIDER.")
+    boolean llmSim;
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("triage-demo-");
-        try (LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(0, 0, 0, dir));
+        try (LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(0, 0, 0, dir, llmSim));
              MongoClient client = MongoClients.create(stack.mongoUri())) {
-            System.out.printf("%nStack up: gateway http://localhost:%d, kafka %s, mongodb %s%n",
-                    stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri());
+            System.out.printf("%nStack up: gateway http://localhost:%d, kafka %s, mongodb %s, model %s%n",
+                    stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri(), stack.model());
             classifyThroughApi(stack.gatewayPort());
             MongoDatabase db = client.getDatabase(stack.mongo().database());
             return classifyThroughMongo(db.getCollection(stack.mongo().queriesCollection()),

@@ -27,9 +27,12 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Where Kafka and MongoDB keep their data (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--llm-sim", description = "Classify with the built-in LLM simulator instead of LLM_PROVIDER.")
+    boolean llmSim;
+
     @Override
     public Integer call() throws Exception {
-        LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(kafkaPort, mongoPort, port, dataDir));
+        LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(kafkaPort, mongoPort, port, dataDir, llmSim));
         System.out.printf("""
 
                 triage is running (Ctrl-C to stop)

@@ -11,10 +11,13 @@ import dev.triage.gateway.GatewayService;
 import dev.triage.localstack.EmbeddedKafka;
 import dev.triage.localstack.EmbeddedMongo;
 import dev.triage.localstack.Ports;
+import dev.triage.localstack.llm.Faults;
+import dev.triage.localstack.llm.LlmSimulator;
 import dev.triage.sink.SinkConfig;
 import dev.triage.sink.SinkService;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +32,13 @@ public final class LocalStack implements AutoCloseable {
      * @param mongoPort   MongoDB port, 0 = free port
      * @param gatewayPort HTTP port, 0 = free port
      * @param dataDir     where Kafka and MongoDB keep their data
+     * @param llmSim      classify with the built-in LLM simulator (Ollama protocol over HTTP) instead of
+     *                    {@code LLM_PROVIDER}
      */
-    public record Options(int kafkaPort, int mongoPort, int gatewayPort, Path dataDir) {
+    public record Options(int kafkaPort, int mongoPort, int gatewayPort, Path dataDir, boolean llmSim) {
     }
+
+    private static final String LLM_SIM_MODEL = "llm-sim";
 
     private final Resources opened;
     private final EmbeddedKafka kafka;
@@ -62,6 +69,12 @@ public final class LocalStack implements AutoCloseable {
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "MONGODB_URI", mongo.connectionString(),
                     "GATEWAY_PORT", String.valueOf(options.gatewayPort())));
+            if (options.llmSim()) {
+                // results say model "llm-sim": its labels come from a hash of the text, not its meaning
+                LlmSimulator sim = opened.add(LlmSimulator.start(0, new Faults().latencyMs(50).jitterMs(100),
+                        List.of(LLM_SIM_MODEL), 1));
+                local = local.with(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(), "LLM_MODEL", LLM_SIM_MODEL));
+            }
             opened.add(SinkService.start(SinkConfig.fromEnv(local)));
             ClassifierService classifier = opened.add(ClassifierService.start(ClassifierConfig.fromEnv(local)));
             GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(local));
