@@ -2,6 +2,7 @@ package dev.triage.sink;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.WriteConcern;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -47,8 +48,10 @@ public final class SinkService implements AutoCloseable {
                 .build());
         try {
             MongoDatabase db = mongo.getDatabase(config.mongo().database());
-            ResultWriter writer = new ResultWriter(db.getCollection(config.mongo().resultsCollection()),
-                    db.getCollection(config.mongo().queriesCollection()), Clock.systemUTC());
+            WriteConcern concern = config.writeConcern();
+            ResultWriter writer = new ResultWriter(
+                    db.getCollection(config.mongo().resultsCollection()).withWriteConcern(concern),
+                    db.getCollection(config.mongo().queriesCollection()).withWriteConcern(concern), Clock.systemUTC());
             writer.createIndexes().get(30, TimeUnit.SECONDS);
             return startLoop(config, mongo, writer);
         } catch (Exception e) {
@@ -72,8 +75,9 @@ public final class SinkService implements AutoCloseable {
         }
         ResultHandler handler = new ResultHandler(writer, producer, config.kafka().topics().deadLetter(),
                 WRITE_TIMEOUT, Clock.systemUTC());
-        BatchLoop loop = new BatchLoop(clientId, consumer, List.of(config.kafka().topics().classifications()),
-                handler, RETRY_PAUSE, d -> Thread.sleep(d.toMillis()), producer::close);
+        BatchLoop loop = new BatchLoop(clientId, consumer,
+                List.of(config.kafka().topics().classifications(), config.kafka().topics().deadLetter()),
+                handler, RETRY_PAUSE, System::nanoTime, producer::close);
         loop.start();
         LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
                 config.mongo().database(), config.mongo().resultsCollection());

@@ -11,6 +11,8 @@ import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Message;
 import dev.triage.core.model.IdType;
 import dev.triage.core.model.Source;
 import dev.triage.core.mongo.Publishers;
@@ -58,7 +60,7 @@ class SinkServiceIT {
         mongo = EmbeddedMongo.inMemory(0);
         MongoSettings settings = new MongoSettings(mongo.connectionString(), "sink_it", "queries", "results");
         sink = SinkService.start(new SinkConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
-                settings, "sink-it", 10));
+                settings, "sink-it", 10, "majority"));
         client = new KafkaTestClient(kafka.bootstrapServers());
         mongoClient = MongoClients.create(mongo.connectionString());
         queries = mongoClient.getDatabase("sink_it").getCollection("queries");
@@ -120,6 +122,37 @@ class SinkServiceIT {
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.STAGE)).isEqualTo("sink");
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.ERROR_CODE)).isEqualTo("INVALID_PAYLOAD");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("[1,2,3]");
+    }
+
+    @Test
+    void aDeadLetteredQueryIsMarkedFailedUntilAReplayFinishesIt() throws Exception {
+        get(queries.insertOne(new Document("_id", "q-dead").append("text", "hi").append("processed", false)));
+        ProducerRecord<byte[], byte[]> dead = deadLetter("q-dead");
+
+        client.send(dead);
+        await().atMost(WAIT).until(() -> count(queries, Filters.eq("status", "failed")) == 1);
+        Document failed = get(queries.find(Filters.eq("_id", "q-dead")).first());
+        assertThat(failed.getBoolean("processed")).isFalse();
+        assertThat(failed.getString("last_error")).isEqualTo("LLM_BAD_OUTPUT: no valid answer in 3 attempts");
+
+        ClassificationResult replayed = result("q-dead", IdType.STRING, Source.REPLAY, 1);
+        client.send(new ProducerRecord<>(topics.classifications(), "q-dead".getBytes(StandardCharsets.UTF_8), Json.encode(replayed)));
+        await().atMost(WAIT).until(() -> count(queries, Filters.eq("status", "classified")) == 1);
+        client.send(dead); // an old dead letter read late must not undo the result
+
+        client.readAtLeast(topics.deadLetter(), 2, WAIT);
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> count(queries, Filters.eq("status", "classified")) == 1);
+        assertThat(get(queries.find(Filters.eq("_id", "q-dead")).first()).getBoolean("processed")).isTrue();
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(String id) {
+        ConversationEnvelope conversation = ConversationEnvelope.of(id, IdType.STRING, Source.MONGO,
+                List.of(new Message("customer", "hi")), java.util.Map.of(), Instant.now());
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.deadLetter(), id.getBytes(StandardCharsets.UTF_8),
+                Json.encode(conversation));
+        TriageHeaders.put(record.headers(), TriageHeaders.ERROR_CODE, "LLM_BAD_OUTPUT");
+        TriageHeaders.put(record.headers(), TriageHeaders.ERROR_MESSAGE, "no valid answer in 3 attempts");
+        return record;
     }
 
     private static ClassificationResult result(String id, IdType idType, Source source, int attempts) {

@@ -5,7 +5,10 @@ import dev.triage.core.json.PayloadException;
 import dev.triage.core.kafka.BatchLoop;
 import dev.triage.core.kafka.DeadLetter;
 import dev.triage.core.kafka.ErrorCode;
+import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Source;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
@@ -17,12 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes a batch of results and writes them with the {@link ResultWriter}; a record that is not
- * a valid result is dead-lettered. Returns only when MongoDB and Kafka acknowledged everything.
+ * a valid result is dead-lettered. Records of the dead-letter topic mark their queries failed. Returns only when MongoDB and Kafka acknowledged everything.
  */
 public final class ResultHandler implements BatchLoop.BatchHandler {
 
@@ -47,8 +51,13 @@ public final class ResultHandler implements BatchLoop.BatchHandler {
     @Override
     public void handle(ConsumerRecords<byte[], byte[]> batch) throws Exception {
         List<ClassificationResult> results = new ArrayList<>();
+        List<ResultWriter.QueryFailure> failures = new ArrayList<>();
         List<Future<RecordMetadata>> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
+            if (record.topic().equals(deadLetterTopic)) {
+                failureOf(record).ifPresent(failures::add);
+                continue;
+            }
             try {
                 results.add(Json.decode(record.value(), ClassificationResult.class));
             } catch (PayloadException e) {
@@ -58,8 +67,28 @@ public final class ResultHandler implements BatchLoop.BatchHandler {
             }
         }
         writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        writer.markFailed(failures).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         for (Future<RecordMetadata> sent : deadLetters) {
             sent.get();
         }
+    }
+
+    /**
+     * The query behind a dead letter. Only conversations from MongoDB have one; dead letters whose
+     * value is not a conversation (the sink's own, foreign garbage) name no query and are skipped.
+     */
+    private static Optional<ResultWriter.QueryFailure> failureOf(ConsumerRecord<byte[], byte[]> deadLetter) {
+        ConversationEnvelope conversation;
+        try {
+            conversation = Json.decode(deadLetter.value(), ConversationEnvelope.class);
+        } catch (PayloadException e) {
+            return Optional.empty();
+        }
+        if (conversation.source() == Source.API) {
+            return Optional.empty();
+        }
+        String code = TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE);
+        String message = TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_MESSAGE);
+        return Optional.of(new ResultWriter.QueryFailure(conversation.id(), conversation.idType(), code + ": " + message));
     }
 }

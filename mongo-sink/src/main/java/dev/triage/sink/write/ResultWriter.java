@@ -10,6 +10,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.IdType;
 import dev.triage.core.model.Source;
 import dev.triage.core.mongo.Publishers;
 import dev.triage.core.mongo.QueryIds;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Writes classification results to MongoDB, idempotently: one unordered bulk upsert into
  * {@code results} keyed by {@code query_id}, then one bulk update marking the source queries
- * processed. Every value written comes from the result itself ({@code $set}, no {@code $inc}),
+ * processed; and marks the queries of dead-lettered conversations failed. Every value written comes from the result itself ({@code $set}, no {@code $inc}),
  * so writing the same result twice changes nothing.
  */
 public final class ResultWriter {
@@ -45,6 +46,28 @@ public final class ResultWriter {
     /** Creates the unique index on {@code results.query_id} if missing. */
     public CompletableFuture<String> createIndexes() {
         return Publishers.first(results.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true)));
+    }
+
+    /**
+     * A query whose conversation was dead-lettered: it gets {@code status: failed} and the reason,
+     * and stays {@code processed: false} so that a replay can still finish it.
+     */
+    public record QueryFailure(String id, IdType idType, String error) {
+    }
+
+    /**
+     * Marks dead-lettered queries failed, unless they were processed meanwhile (a replay's result
+     * may be written before an older dead letter is read: the two come from different topics).
+     */
+    public CompletableFuture<Void> markFailed(List<QueryFailure> failures) {
+        if (failures.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<WriteModel<Document>> updates = failures.stream().<WriteModel<Document>>map(f -> new UpdateOneModel<>(
+                Filters.and(Filters.eq("_id", QueryIds.toBson(f.id(), f.idType())), Filters.ne("processed", true)),
+                Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", f.error()),
+                        Updates.set("updated_at", Date.from(clock.instant()))))).toList();
+        return Publishers.first(queries.bulkWrite(updates, UNORDERED)).thenApply(done -> null);
     }
 
     /** Completes when both bulk writes are acknowledged; fails if MongoDB could not take them. */

@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * A consumer loop with at-least-once delivery: each polled batch goes to the handler, and its
  * offsets are committed only when the handler returned normally (its output is safe). When the
  * handler throws, the failure is taken as transient (a broker or database away): the batch is
- * rewound and offered again after a pause, so nothing is skipped. Handlers deal with
+ * rewound, the partitions are paused (the loop keeps polling, so the consumer stays in its group
+ * however long the outage lasts) and the batch is offered again after a wait that doubles from
+ * {@code retryPause} up to {@link #MAX_RETRY_PAUSE}. Nothing is skipped. Handlers deal with
  * record-caused failures themselves (dead letter) and throw only for outages.
  */
 public final class BatchLoop implements Runnable, AutoCloseable {
@@ -28,34 +31,31 @@ public final class BatchLoop implements Runnable, AutoCloseable {
         void handle(ConsumerRecords<byte[], byte[]> batch) throws Exception;
     }
 
-    /** How the loop waits before offering a failed batch again (injected so tests need not sleep). */
-    @FunctionalInterface
-    public interface Pause {
-        void pause(Duration duration) throws InterruptedException;
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final String name;
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final BatchHandler handler;
     private final Duration retryPause;
-    private final Pause pause;
+    private final LongSupplier nanoTime;
     private final Runnable onExit;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean failing;
+    private long currentPauseMillis;
+    private long retryAtNanos;
 
     public BatchLoop(String name, Consumer<byte[], byte[]> consumer, List<String> topics, BatchHandler handler,
-                     Duration retryPause, Pause pause, Runnable onExit) {
+                     Duration retryPause, LongSupplier nanoTime, Runnable onExit) {
         this.name = name;
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.retryPause = retryPause;
-        this.pause = pause;
+        this.nanoTime = nanoTime;
         this.onExit = onExit;
         this.thread = new Thread(this, name);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("{}: loop stopped", name, e));
@@ -72,13 +72,14 @@ public final class BatchLoop implements Runnable, AutoCloseable {
         try {
             consumer.subscribe(topics);
             while (running) {
+                if (failing && !consumer.paused().isEmpty() && nanoTime.getAsLong() >= retryAtNanos) {
+                    consumer.resume(consumer.paused());
+                }
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
                 if (!batch.isEmpty()) {
                     processOrRewind(batch);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             try {
                 consumer.close();
@@ -103,7 +104,7 @@ public final class BatchLoop implements Runnable, AutoCloseable {
         thread.join(STOP_TIMEOUT.toMillis());
     }
 
-    private void processOrRewind(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
+    private void processOrRewind(ConsumerRecords<byte[], byte[]> batch) {
         try {
             handler.handle(batch);
             consumer.commitSync(nextOffsets(batch));
@@ -111,16 +112,22 @@ public final class BatchLoop implements Runnable, AutoCloseable {
                 LOG.info("{}: recovered, batches flow again", name);
                 failing = false;
             }
-        } catch (InterruptedException e) {
-            throw e;
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
             if (!failing) {
-                LOG.warn("{}: batch of {} records not finished, retrying every {} ms until it is: {}",
-                        name, batch.count(), retryPause.toMillis(), e.toString());
+                LOG.warn("{}: batch of {} records not finished, pausing and retrying until it is: {}",
+                        name, batch.count(), e.toString());
                 failing = true;
+                currentPauseMillis = retryPause.toMillis();
+            } else {
+                currentPauseMillis = Math.min(currentPauseMillis * 2, MAX_RETRY_PAUSE.toMillis());
             }
             rewind(batch);
-            pause.pause(retryPause);
+            consumer.pause(consumer.assignment());
+            retryAtNanos = nanoTime.getAsLong() + currentPauseMillis * 1_000_000;
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +25,8 @@ class BatchLoopTest {
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
     private final List<Long> committedAtEachCall = new ArrayList<>();
     private final List<Long> handled = new ArrayList<>();
-    private final List<Long> positionsAtPause = new ArrayList<>();
+    private final List<Long> positionsWhilePaused = new ArrayList<>();
+    private final AtomicLong clock = new AtomicLong();
 
     @Test
     void aFailedBatchIsRewoundPausedAndOfferedAgainAndCommittedOnlyAfterSuccess() {
@@ -35,13 +37,22 @@ class BatchLoopTest {
                 throw new IllegalStateException("database away");
             }
             batch.forEach(r -> handled.add(r.offset()));
-        }, Duration.ofSeconds(7), pause -> positionsAtPause.add(consumer.position(P0)), () -> { });
+        }, Duration.ofSeconds(7), clock::get, () -> { });
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0));
             consumer.updateBeginningOffsets(Map.of(P0, 0L));
             addRecords();
         });
-        consumer.schedulePollTask(this::addRecords); // the broker serves the rewound records again
+        consumer.schedulePollTask(() -> { // paused and rewound, still polled: nothing comes
+            assertThat(consumer.paused()).containsExactly(P0);
+            positionsWhilePaused.add(consumer.position(P0));
+            addRecords(); // the broker serves the rewound records again
+        });
+        consumer.schedulePollTask(() -> { // the wait is not over: still paused
+            assertThat(consumer.paused()).containsExactly(P0);
+            clock.addAndGet(Duration.ofSeconds(7).toNanos());
+        });
+        consumer.schedulePollTask(() -> assertThat(consumer.paused()).isEmpty());
         consumer.schedulePollTask(() -> {
             committedAtEachCall.add(committedOffset());
             loop[0].stop();
@@ -50,7 +61,7 @@ class BatchLoopTest {
         loop[0].run();
 
         assertThat(committedAtEachCall).containsExactly(-1L, -1L, 2L);
-        assertThat(positionsAtPause).containsExactly(0L);
+        assertThat(positionsWhilePaused).containsExactly(0L);
         assertThat(handled).containsExactly(0L, 1L);
         assertThat(consumer.closed()).isTrue();
     }

@@ -1,0 +1,104 @@
+package dev.triage.sink;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import dev.triage.core.config.MongoSettings;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.kafka.Topics;
+import dev.triage.core.model.Classification;
+import dev.triage.core.model.ClassificationResult;
+import dev.triage.core.model.IdType;
+import dev.triage.core.model.Source;
+import dev.triage.core.mongo.Publishers;
+import dev.triage.localstack.EmbeddedKafka;
+import dev.triage.localstack.EmbeddedMongo;
+import dev.triage.localstack.testing.KafkaTestClient;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** MongoDB goes away while results are being written, then comes back: nothing lost, nothing doubled. */
+class SinkOutageIT {
+
+    private static final int N = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void mongoStoppedDuringSinkingThenStarted() throws Exception {
+        Topics topics = Topics.defaults().withPrefix("outage.");
+        EmbeddedMongo mongo = EmbeddedMongo.inDirectory(dir.resolve("mongo"), 0);
+        int port = Integer.parseInt(mongo.connectionString().substring(mongo.connectionString().lastIndexOf(':') + 1));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+             KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
+            insertQueries(mongo, N);
+            SinkService sink = SinkService.start(new SinkConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
+                    new MongoSettings(mongo.connectionString(), "outage", "queries", "results"), "outage", 20, "majority"));
+            try {
+                sendResults(client, topics, 0, N / 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> processed(port) == N / 3);
+
+                mongo.close();
+                sendResults(client, topics, N / 3, N);
+                await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+                mongo = EmbeddedMongo.inDirectory(dir.resolve("mongo"), port);
+
+                await().atMost(Duration.ofSeconds(90)).until(() -> processed(port) == N);
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> results(port) == N);
+            } finally {
+                sink.close();
+            }
+        } finally {
+            mongo.close();
+        }
+    }
+
+    private static void insertQueries(EmbeddedMongo mongo, int n) throws Exception {
+        try (MongoClient client = MongoClients.create(mongo.connectionString())) {
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                docs.add(new Document("_id", "q-" + i).append("text", "t" + i).append("processed", false));
+            }
+            Publishers.first(client.getDatabase("outage").getCollection("queries").insertMany(docs)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sendResults(KafkaTestClient client, Topics topics, int from, int to) {
+        for (int i = from; i < to; i++) {
+            ClassificationResult r = new ClassificationResult(1, "q-" + i, IdType.STRING, Source.MONGO,
+                    new Classification("other", "other", "neutral"), "offline", "support-v1", 1, 0, null, Instant.now());
+            client.send(new ProducerRecord<>(topics.classifications(), r.id().getBytes(StandardCharsets.UTF_8), Json.encode(r)));
+        }
+    }
+
+    private static long processed(int port) throws Exception {
+        return count(port, "queries", Filters.eq("processed", true));
+    }
+
+    private static long results(int port) throws Exception {
+        return count(port, "results", new Document());
+    }
+
+    private static long count(int port, String collection, org.bson.conversions.Bson filter) throws Exception {
+        try (MongoClient client = MongoClients.create("mongodb://localhost:" + port)) {
+            MongoCollection<Document> c = client.getDatabase("outage").getCollection(collection);
+            return Publishers.first(c.countDocuments(filter)).get(10, TimeUnit.SECONDS);
+        }
+    }
+}
