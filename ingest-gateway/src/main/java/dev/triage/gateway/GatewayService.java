@@ -4,6 +4,8 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
@@ -12,6 +14,8 @@ import dev.triage.gateway.http.ClassifyHandler;
 import dev.triage.gateway.http.GatewayServer;
 import dev.triage.gateway.relay.ChangeStreamRelay;
 import dev.triage.gateway.relay.QueryPublisher;
+import dev.triage.gateway.relay.RelayLeader;
+import dev.triage.gateway.relay.RelayState;
 import dev.triage.gateway.reply.ReplyListener;
 import dev.triage.gateway.reply.RequestReplyClient;
 import io.javalin.Javalin;
@@ -20,6 +24,8 @@ import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -35,8 +41,6 @@ public final class GatewayService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    /** How long an idle relay waits before asking a server that does not block (embedded) again. */
-    private static final Duration RELAY_IDLE_PAUSE = Duration.ofMillis(100);
 
     private final Resources opened;
     private final int port;
@@ -88,10 +92,22 @@ public final class GatewayService implements AutoCloseable {
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
                 .build());
         opened.add(mongo);
-        var queries = mongo.getDatabase(config.mongo().database())
-                .getCollection(config.mongo().queriesCollection(), Document.class);
+        MongoDatabase db = mongo.getDatabase(config.mongo().database());
+        MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
-        opened.add(ChangeStreamRelay.start(queries, publisher, RELAY_IDLE_PAUSE));
+        RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),
+                queries.getNamespace().getFullName(), Clock.systemUTC());
+        String owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
+                () -> ChangeStreamRelay.start(queries, publisher, state, config.relay())));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "gateway";
+        }
     }
 
     /** The HTTP port actually bound (useful when configured as 0). */

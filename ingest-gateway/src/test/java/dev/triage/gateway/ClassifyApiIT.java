@@ -11,6 +11,7 @@ import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
+import dev.triage.gateway.relay.ChangeStreamRelay;
 import dev.triage.localstack.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,8 +58,9 @@ class ClassifyApiIT {
         kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
         KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), Topics.defaults().withPrefix("api-it."), 3, (short) 1);
         gateway = GatewayService.start(new GatewayConfig(settings,
-                new MongoSettings("mongodb://localhost:1", "unused", "queries", "results"),
-                "localhost", 0, Duration.ofSeconds(2), 64 * 1024, false));
+                new MongoSettings("mongodb://localhost:1", "unused", "queries", "results", "pipeline_state"),
+                "localhost", 0, Duration.ofSeconds(2), 64 * 1024, false, Duration.ofSeconds(30),
+                new ChangeStreamRelay.Settings(Duration.ofMillis(100), 1000, Duration.ofSeconds(1))));
         responder = new Responder(settings);
         responder.thread.start();
     }

@@ -21,6 +21,7 @@ public final class QueryPublisher {
     private final String topic;
     private final Clock clock;
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     public QueryPublisher(Producer<byte[], byte[]> producer, String topic, Clock clock) {
         this.producer = producer;
@@ -37,6 +38,7 @@ public final class QueryPublisher {
         producer.send(new ProducerRecord<>(topic, conversation.id().getBytes(StandardCharsets.UTF_8),
                 Json.encode(conversation)), (metadata, error) -> {
                     if (error != null) {
+                        failed.incrementAndGet();
                         LOG.error("query {} not published to {}: {}", conversation.id(), topic, error.toString());
                     } else {
                         published.incrementAndGet();
@@ -47,5 +49,15 @@ public final class QueryPublisher {
 
     long published() {
         return published.get();
+    }
+
+    /** Sends that Kafka did not acknowledge, since start. */
+    long failed() {
+        return failed.get();
+    }
+
+    /** Waits until every send so far is acknowledged or failed. */
+    void flush() {
+        producer.flush();
     }
 }

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
  * @param database           {@code MONGODB_DB}
  * @param queriesCollection  {@code MONGODB_QUERIES_COLLECTION}, the conversations to classify
  * @param resultsCollection  {@code MONGODB_RESULTS_COLLECTION}, one result per query
+ * @param stateCollection    {@code MONGODB_STATE_COLLECTION}, the relay's resume token and lease
  */
-public record MongoSettings(String uri, String database, String queriesCollection, String resultsCollection) {
+public record MongoSettings(String uri, String database, String queriesCollection, String resultsCollection,
+                            String stateCollection) {
 
     private static final Pattern PASSWORD = Pattern.compile("(mongodb(?:\\+srv)?://[^:/@]+):[^@/]*@");
 
@@ -19,6 +21,7 @@ public record MongoSettings(String uri, String database, String queriesCollectio
         Env.requireText("MONGODB_DB", database);
         Env.requireText("MONGODB_QUERIES_COLLECTION", queriesCollection);
         Env.requireText("MONGODB_RESULTS_COLLECTION", resultsCollection);
+        Env.requireText("MONGODB_STATE_COLLECTION", stateCollection);
         if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
             throw new ConfigException("MONGODB_URI must start with mongodb:// or mongodb+srv://, was '" + mask(uri) + "'");
         }
@@ -29,11 +32,12 @@ public record MongoSettings(String uri, String database, String queriesCollectio
                 env.string("MONGODB_URI", "mongodb://localhost:27017"),
                 env.string("MONGODB_DB", "triage"),
                 env.string("MONGODB_QUERIES_COLLECTION", "queries"),
-                env.string("MONGODB_RESULTS_COLLECTION", "results"));
+                env.string("MONGODB_RESULTS_COLLECTION", "results"),
+                env.string("MONGODB_STATE_COLLECTION", "pipeline_state"));
     }
 
     public MongoSettings withUri(String newUri) {
-        return new MongoSettings(newUri, database, queriesCollection, resultsCollection);
+        return new MongoSettings(newUri, database, queriesCollection, resultsCollection, stateCollection);
     }
 
     /** {@code uri} with the password replaced by {@code ****}. */
@@ -44,6 +48,6 @@ public record MongoSettings(String uri, String database, String queriesCollectio
     @Override
     public String toString() {
         return "MongoSettings[uri=" + mask(uri) + ", database=" + database + ", queriesCollection="
-                + queriesCollection + ", resultsCollection=" + resultsCollection + "]";
+                + queriesCollection + ", resultsCollection=" + resultsCollection + ", stateCollection=" + stateCollection + "]";
     }
 }
