@@ -3,6 +3,8 @@ package dev.triage.core.kafka;
 import dev.triage.core.config.ConfigException;
 import dev.triage.core.config.Env;
 
+import java.time.Duration;
+
 /**
  * Where Kafka is and how the pipeline's topics look; shared by every service's config.
  *
@@ -10,8 +12,16 @@ import dev.triage.core.config.Env;
  * @param topics            topic names
  * @param partitions        {@code TOPIC_PARTITIONS}, partitions of topics created at start
  * @param replicationFactor {@code TOPIC_REPLICATION_FACTOR}, replication of topics created at start
+ * @param sessionTimeout    {@code KAFKA_SESSION_TIMEOUT}, how soon the group gives the partitions of a
+ *                          consumer that died (without leaving) to the others
  */
-public record KafkaSettings(String bootstrapServers, Topics topics, int partitions, short replicationFactor) {
+public record KafkaSettings(String bootstrapServers, Topics topics, int partitions, short replicationFactor,
+                            Duration sessionTimeout) {
+
+    /** Settings with Kafka's default session timeout (45 s). */
+    public KafkaSettings(String bootstrapServers, Topics topics, int partitions, short replicationFactor) {
+        this(bootstrapServers, topics, partitions, replicationFactor, Duration.ofSeconds(45));
+    }
 
     public KafkaSettings {
         Env.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
@@ -21,6 +31,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, int partitio
         if (replicationFactor < 1) {
             throw new ConfigException("TOPIC_REPLICATION_FACTOR must be >= 1, was " + replicationFactor);
         }
+        Env.requirePositive("KAFKA_SESSION_TIMEOUT", sessionTimeout);
     }
 
     public static KafkaSettings fromEnv(Env env) {
@@ -28,14 +39,15 @@ public record KafkaSettings(String bootstrapServers, Topics topics, int partitio
                 env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 Topics.fromEnv(env),
                 env.integer("TOPIC_PARTITIONS", 3),
-                (short) env.integer("TOPIC_REPLICATION_FACTOR", 1));
+                (short) env.integer("TOPIC_REPLICATION_FACTOR", 1),
+                env.duration("KAFKA_SESSION_TIMEOUT", Duration.ofSeconds(45)));
     }
 
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, topics, partitions, replicationFactor);
+        return new KafkaSettings(servers, topics, partitions, replicationFactor, sessionTimeout);
     }
 
     public KafkaSettings withTopics(Topics newTopics) {
-        return new KafkaSettings(bootstrapServers, newTopics, partitions, replicationFactor);
+        return new KafkaSettings(bootstrapServers, newTopics, partitions, replicationFactor, sessionTimeout);
     }
 }
