@@ -2,6 +2,8 @@ package dev.triage.gateway.relay;
 
 import dev.triage.core.json.Json;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Source;
+import dev.triage.core.mongo.QueryDocuments;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bson.Document;
@@ -34,7 +36,7 @@ public final class QueryPublisher {
         if (query == null || !QueryDocuments.isUnprocessed(query)) {
             return false;
         }
-        ConversationEnvelope conversation = QueryDocuments.toConversation(query, clock.instant());
+        ConversationEnvelope conversation = QueryDocuments.toConversation(query, Source.MONGO, clock.instant());
         producer.send(new ProducerRecord<>(topic, conversation.id().getBytes(StandardCharsets.UTF_8),
                 Json.encode(conversation)), (metadata, error) -> {
                     if (error != null) {

@@ -1,11 +1,10 @@
-package dev.triage.gateway.relay;
+package dev.triage.core.mongo;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.triage.core.json.Json;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.Message;
 import dev.triage.core.model.Source;
-import dev.triage.core.mongo.QueryIds;
 import org.bson.Document;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
@@ -21,20 +20,20 @@ import java.util.Map;
  * left out, so a document with nothing usable becomes an empty conversation, which the classifier
  * dead-letters with its reason instead of it being lost here.
  */
-final class QueryDocuments {
+public final class QueryDocuments {
 
     private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
     private QueryDocuments() {
     }
 
-    static ConversationEnvelope toConversation(Document query, Instant receivedAt) {
+    public static ConversationEnvelope toConversation(Document query, Source source, Instant receivedAt) {
         Object id = query.get("_id");
-        return ConversationEnvelope.of(String.valueOf(id), QueryIds.typeOf(id), Source.MONGO, messages(query),
+        return ConversationEnvelope.of(String.valueOf(id), QueryIds.typeOf(id), source, messages(query),
                 metadata(query.get("metadata")), receivedAt);
     }
 
-    static boolean isUnprocessed(Document query) {
+    public static boolean isUnprocessed(Document query) {
         return !Boolean.TRUE.equals(query.get("processed"));
     }
 

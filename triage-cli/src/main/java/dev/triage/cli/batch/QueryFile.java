@@ -1,0 +1,136 @@
+package dev.triage.cli.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.triage.core.json.Json;
+import dev.triage.core.json.PayloadException;
+import org.bson.Document;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads queries to load: a JSON array or JSON lines of {@code {text, metadata}} or full query
+ * documents ({@code _id} as a string or {@code {"$oid": ...}}, {@code messages: [{sender, text}]}),
+ * or a CSV file with a {@code text} column (the other columns become metadata). Each entry is
+ * checked on its own; the bad ones are reported with their line (or array index) and reason.
+ */
+final class QueryFile {
+
+    /** What a file holds: queries ready to insert, and the entries left out with why. */
+    record Contents(List<Entry> queries, List<String> rejected) {
+    }
+
+    /** A query and where it came from in the file ("line 4", "item 7"). */
+    record Entry(String where, Document query) {
+    }
+
+    /** The whole file cannot be read (not the format its name says, unreadable). */
+    static final class UnreadableFileException extends RuntimeException {
+        UnreadableFileException(String message) {
+            super(message);
+        }
+    }
+
+    private QueryFile() {
+    }
+
+    static Contents read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UnreadableFileException(file + " does not exist or is not a file");
+        }
+        Contents contents = new Contents(new ArrayList<>(), new ArrayList<>());
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            readCsv(file, contents);
+        } else if (firstChar(file) == '[') {
+            readArray(file, contents);
+        } else {
+            readLines(file, contents);
+        }
+        return contents;
+    }
+
+    private static void readArray(Path file, Contents contents) throws IOException {
+        JsonNode array;
+        try {
+            array = Json.tree(Files.readAllBytes(file));
+        } catch (PayloadException e) {
+            throw new UnreadableFileException(file + " is not a valid JSON array: " + e.getMessage());
+        }
+        for (int i = 0; i < array.size(); i++) {
+            add(contents, "item " + i, array.get(i));
+        }
+    }
+
+    private static void readLines(Path file, Contents contents) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    add(contents, "line " + number, Json.tree(line.getBytes(StandardCharsets.UTF_8)));
+                } catch (PayloadException e) {
+                    contents.rejected().add("line " + number + ": not valid JSON (" + e.getMessage() + ")");
+                }
+            }
+        }
+    }
+
+    private static void readCsv(Path file, Contents contents) throws IOException {
+        CsvMapper csv = new CsvMapper();
+        try (MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+            int line = 1;
+            while (rows.hasNextValue()) {
+                line++;
+                Map<String, String> row = rows.nextValue();
+                if (!row.containsKey("text")) {
+                    throw new UnreadableFileException(file + " has no 'text' column; its columns are " + row.keySet());
+                }
+                Map<String, String> metadata = new java.util.LinkedHashMap<>(row);
+                String text = metadata.remove("text");
+                add(contents, "line " + line, Json.mapper().valueToTree(Map.of("text", text == null ? "" : text,
+                        "metadata", metadata)));
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof UnreadableFileException u) {
+                throw u;
+            }
+            throw new UnreadableFileException(file + " is not a valid CSV file: " + e.getMessage());
+        }
+    }
+
+    private static void add(Contents contents, String where, JsonNode entry) {
+        String problem = QueryCheck.problem(entry);
+        if (problem != null) {
+            contents.rejected().add(where + ": " + problem);
+            return;
+        }
+        Document query = Document.parse(entry.toString());
+        query.put("processed", false);
+        contents.queries().add(new Entry(where, query));
+    }
+
+    private static int firstChar(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int c;
+            while ((c = reader.read()) != -1 && Character.isWhitespace(c)) {
+                // skip leading whitespace
+            }
+            return c;
+        }
+    }
+}
