@@ -3,6 +3,7 @@ package dev.triage.cli.bench;
 import dev.triage.classifier.ClassifierConfig;
 import dev.triage.classifier.ClassifierService;
 import dev.triage.classifier.llm.LlmSettings;
+import dev.triage.cli.Progress;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.KafkaClients;

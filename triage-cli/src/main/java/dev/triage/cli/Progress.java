@@ -1,7 +1,7 @@
-package dev.triage.cli.bench;
+package dev.triage.cli;
 
 /** A one-line progress bar on standard error, redrawn at most five times a second. */
-final class Progress {
+public final class Progress {
 
     private static final int WIDTH = 40;
     private static final long REDRAW_NANOS = 200_000_000L;
@@ -9,11 +9,11 @@ final class Progress {
     private final long total;
     private long lastDrawn = Long.MIN_VALUE;
 
-    Progress(long total) {
+    public Progress(long total) {
         this.total = total;
     }
 
-    void update(long done) {
+    public void update(long done) {
         long now = System.nanoTime();
         if (done < total && now - lastDrawn < REDRAW_NANOS) {
             return;

@@ -1,0 +1,144 @@
+package dev.triage.cli.batch;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import dev.triage.classifier.ClassifierConfig;
+import dev.triage.classifier.ClassifierService;
+import dev.triage.cli.Progress;
+import dev.triage.core.config.Env;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.KafkaClients;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.kafka.TopicAdmin;
+import dev.triage.core.lifecycle.Resources;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Source;
+import dev.triage.core.mongo.QueryDocuments;
+import dev.triage.core.mongo.QueryIds;
+import dev.triage.sink.SinkConfig;
+import dev.triage.sink.SinkService;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.bson.Document;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One batch run: the classifier and the sink started in this process, every given query published
+ * to the conversations topic, and the outcome of each followed on the classifications and
+ * dead-letter topics (read from where they ended before publishing). The run ends when every
+ * query has an outcome and the sink has marked the classified ones processed.
+ */
+final class BatchRun {
+
+    /** The original batch processor's statistics. */
+    record Stats(int documentsProcessed, int successful, int failed, double durationS) {
+        static Stats none() {
+            return new Stats(0, 0, 0, 0);
+        }
+
+        String toJson() {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("documents_processed", documentsProcessed);
+            out.put("successful", successful);
+            out.put("failed", failed);
+            out.put("duration_s", Math.round(durationS * 100) / 100.0);
+            out.put("throughput_per_s", durationS == 0 ? 0 : Math.round(documentsProcessed / durationS * 10) / 10.0);
+            return Json.encodeToString(out);
+        }
+    }
+
+    private final Env env;
+    private final MongoCollection<Document> queries;
+
+    BatchRun(Env env, MongoCollection<Document> queries) {
+        this.env = env;
+        this.queries = queries;
+    }
+
+    Stats run(List<Document> unprocessed, Duration timeout) throws Exception {
+        long started = System.nanoTime();
+        KafkaSettings kafka = KafkaSettings.fromEnv(env);
+        TopicAdmin.ensureTopics(kafka, kafka.topics().all(), Duration.ofSeconds(60));
+        Map<String, Boolean> outcomes = new HashMap<>();
+        try (Resources opened = new Resources()) {
+            opened.add(SinkService.start(SinkConfig.fromEnv(env)));
+            opened.add(ClassifierService.start(ClassifierConfig.fromEnv(env)));
+            KafkaConsumer<byte[], byte[]> watch = opened.add(KafkaClients.consumer(kafka, null, "triage-batch-watch", 1000));
+            assignAtEnd(watch, List.of(kafka.topics().classifications(), kafka.topics().deadLetter()));
+            Map<String, Object> ids = publish(kafka, unprocessed, opened);
+            System.err.printf("classifying %d unprocessed queries%n", ids.size());
+            follow(watch, ids, outcomes, kafka.topics().classifications(), timeout);
+            awaitSink(ids, outcomes, timeout);
+        }
+        int successful = (int) outcomes.values().stream().filter(ok -> ok).count();
+        return new Stats(unprocessed.size(), successful, unprocessed.size() - successful,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private Map<String, Object> publish(KafkaSettings kafka, List<Document> unprocessed, Resources opened) {
+        KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(kafka, "triage-batch"));
+        Map<String, Object> ids = new HashMap<>();
+        Instant now = Instant.now();
+        for (Document query : unprocessed) {
+            ConversationEnvelope c = QueryDocuments.toConversation(query, Source.BATCH, now);
+            ids.put(c.id(), QueryIds.toBson(c.id(), c.idType()));
+            producer.send(new ProducerRecord<>(kafka.topics().conversations(), c.id().getBytes(StandardCharsets.UTF_8),
+                    Json.encode(c)));
+        }
+        producer.flush();
+        return ids;
+    }
+
+    /** Reads outcomes until every id has one: true when classified, false when dead-lettered. */
+    private static void follow(KafkaConsumer<byte[], byte[]> watch, Map<String, Object> ids, Map<String, Boolean> outcomes,
+                               String classifications, Duration timeout) {
+        Progress bar = new Progress(ids.size());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outcomes.size() < ids.size() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : watch.poll(Duration.ofMillis(200))) {
+                String id = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                if (id != null && ids.containsKey(id)) {
+                    boolean classified = record.topic().equals(classifications);
+                    outcomes.merge(id, classified, Boolean::logicalOr);
+                }
+            }
+            bar.update(outcomes.size());
+        }
+    }
+
+    /** Waits until the sink has marked every classified query processed. */
+    private void awaitSink(Map<String, Object> ids, Map<String, Boolean> outcomes, Duration timeout) throws InterruptedException {
+        List<Object> classified = outcomes.entrySet().stream().filter(Map.Entry::getValue)
+                .map(e -> ids.get(e.getKey())).toList();
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Duration.ofMinutes(5).toNanos());
+        while (System.nanoTime() < deadline && countProcessed(classified) < classified.size()) {
+            Thread.sleep(250);
+        }
+    }
+
+    private long countProcessed(List<Object> ids) {
+        long processed = 0;
+        for (int i = 0; i < ids.size(); i += 1000) {
+            processed += queries.countDocuments(Filters.and(Filters.in("_id", ids.subList(i, Math.min(ids.size(), i + 1000))),
+                    Filters.eq("processed", true)));
+        }
+        return processed;
+    }
+
+    private static void assignAtEnd(KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
+        List<TopicPartition> partitions = topics.stream().flatMap(t -> consumer.partitionsFor(t).stream()
+                .map(p -> new TopicPartition(t, p.partition()))).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+}
