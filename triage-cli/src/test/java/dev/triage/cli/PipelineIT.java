@@ -50,7 +50,7 @@ class PipelineIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new Env(Map.of("LLM_PROVIDER", "offline")), new LocalStack.Options(0, 0, 0, dir, false));
+        stack = LocalStack.start(new Env(Map.of("LLM_PROVIDER", "offline")), new LocalStack.Options(0, 0, 0, dir, null));
         mongo = MongoClients.create(stack.mongoUri());
         queries = mongo.getDatabase(stack.mongo().database()).getCollection(stack.mongo().queriesCollection());
         results = mongo.getDatabase(stack.mongo().database()).getCollection(stack.mongo().resultsCollection());

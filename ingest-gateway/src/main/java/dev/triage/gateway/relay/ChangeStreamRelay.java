@@ -101,7 +101,8 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
     }
 
     private MongoChangeStreamCursor<ChangeStreamDocument<Document>> open(BsonDocument resumeAfter) {
-        var stream = queries.watch().fullDocument(FullDocument.UPDATE_LOOKUP).maxAwaitTime(1, TimeUnit.SECONDS);
+        var stream = queries.watch().fullDocument(FullDocument.UPDATE_LOOKUP).batchSize(1000)
+                .maxAwaitTime(1, TimeUnit.SECONDS);
         return (resumeAfter == null ? stream : stream.resumeAfter(resumeAfter)).cursor();
     }
 
@@ -125,7 +126,11 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         try {
             ChangeStreamDocument<Document> event = cursor.tryNext();
             if (event != null) {
-                relay(event);
+                try {
+                    relay(event);
+                } catch (RuntimeException e) { // an event it cannot read must not stop the relay
+                    LOG.error("cannot relay change event {}: {}", event.getDocumentKey(), e.toString());
+                }
                 eventsSinceCheckpoint++;
             }
             if (eventsSinceCheckpoint >= settings.checkpointEvents()
@@ -153,9 +158,10 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
 
     /**
      * Whether an update asks for the query to be classified again. MongoDB says which fields an
-     * update set: {@code processed} must be one of them (the sink's status updates never set it).
-     * A server that does not say (mongo-java-server) is judged by the document: unprocessed and not
-     * marked failed by the sink, so a dead-lettered query is not relayed again and again.
+     * update set: {@code processed} must be one of them (the sink's updates set it to true or leave
+     * it alone). A server that does not say (mongo-java-server) is judged by the document looked
+     * up: unprocessed and not marked failed by the sink, so a dead-lettered query is not relayed
+     * again and again.
      */
     private static boolean isReset(ChangeStreamDocument<Document> event) {
         var description = event.getUpdateDescription();

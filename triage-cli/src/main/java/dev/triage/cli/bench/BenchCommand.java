@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code triage bench}: benchmarks that print numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on the embedded stack.",
-        subcommands = {ClassifierBench.class})
+        subcommands = {ClassifierBench.class, PipelineBench.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

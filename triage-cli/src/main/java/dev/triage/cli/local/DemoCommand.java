@@ -53,7 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("triage-demo-");
-        try (LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(0, 0, 0, dir, llmSim));
+        try (LocalStack stack = LocalStack.start(Env.load(),
+                new LocalStack.Options(0, 0, 0, dir, llmSim ? LocalStack.demoSimulator() : null));
              MongoClient client = MongoClients.create(stack.mongoUri())) {
             System.out.printf("%nStack up: gateway http://localhost:%d, kafka %s, mongodb %s, model %s%n",
                     stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri(), stack.model());

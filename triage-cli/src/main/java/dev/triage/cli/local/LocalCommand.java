@@ -32,7 +32,8 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(kafkaPort, mongoPort, port, dataDir, llmSim));
+        LocalStack stack = LocalStack.start(Env.load(), new LocalStack.Options(kafkaPort, mongoPort, port, dataDir,
+                llmSim ? LocalStack.demoSimulator() : null));
         System.out.printf("""
 
                 triage is running (Ctrl-C to stop)

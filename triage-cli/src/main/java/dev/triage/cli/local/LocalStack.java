@@ -32,10 +32,15 @@ public final class LocalStack implements AutoCloseable {
      * @param mongoPort   MongoDB port, 0 = free port
      * @param gatewayPort HTTP port, 0 = free port
      * @param dataDir     where Kafka and MongoDB keep their data
-     * @param llmSim      classify with the built-in LLM simulator (Ollama protocol over HTTP) instead of
-     *                    {@code LLM_PROVIDER}
+     * @param llmSim      when not null, classify with the built-in LLM simulator (Ollama protocol over
+     *                    HTTP) with these faults, instead of {@code LLM_PROVIDER}
      */
-    public record Options(int kafkaPort, int mongoPort, int gatewayPort, Path dataDir, boolean llmSim) {
+    public record Options(int kafkaPort, int mongoPort, int gatewayPort, Path dataDir, Faults llmSim) {
+    }
+
+    /** The simulator of {@code --llm-sim}: answers within 50 to 150 ms. */
+    public static Faults demoSimulator() {
+        return new Faults().latencyMs(50).jitterMs(100);
     }
 
     private static final String LLM_SIM_MODEL = "llm-sim";
@@ -69,10 +74,9 @@ public final class LocalStack implements AutoCloseable {
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "MONGODB_URI", mongo.connectionString(),
                     "GATEWAY_PORT", String.valueOf(options.gatewayPort())));
-            if (options.llmSim()) {
+            if (options.llmSim() != null) {
                 // results say model "llm-sim": its labels come from a hash of the text, not its meaning
-                LlmSimulator sim = opened.add(LlmSimulator.start(0, new Faults().latencyMs(50).jitterMs(100),
-                        List.of(LLM_SIM_MODEL), 1));
+                LlmSimulator sim = opened.add(LlmSimulator.start(0, options.llmSim(), List.of(LLM_SIM_MODEL), 1));
                 local = local.with(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(), "LLM_MODEL", LLM_SIM_MODEL));
             }
             opened.add(SinkService.start(SinkConfig.fromEnv(local)));

@@ -1,0 +1,160 @@
+package dev.triage.cli.bench;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import dev.triage.cli.Progress;
+import dev.triage.cli.local.LocalStack;
+import dev.triage.core.config.Env;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.KafkaClients;
+import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.kafka.TopicAdmin;
+import dev.triage.core.kafka.Topics;
+import dev.triage.localstack.llm.Faults;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.bson.Document;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code triage bench pipeline}: the whole pipeline on the embedded stack with the simulator
+ * answering at once. Inserts N queries into MongoDB (1,000 per bulk insert, each stamped), waits
+ * until the sink marked them all processed, and reports the insert-to-result throughput and the
+ * per-record latency (the sink's {@code updated_at} minus the insert stamp). For scale it also
+ * measures, on the same machine and stack, the raw rate of MongoDB bulk inserts and of Kafka
+ * produce+consume, and gives the pipeline's rate as a fraction of the slower of the two.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "Insert-to-result throughput and latency of the whole pipeline on the embedded stack.")
+public final class PipelineBench implements Callable<Integer> {
+
+    private static final int CHUNK = 1000;
+
+    @Option(names = "--records", defaultValue = "20000", description = "Queries (default ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("triage-bench-pipeline-");
+        Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama"));
+        try (LocalStack stack = LocalStack.start(env, new LocalStack.Options(0, 0, 0, dir, new Faults()));
+             MongoClient client = MongoClients.create(stack.mongoUri())) {
+            var db = client.getDatabase(stack.mongo().database());
+            double rawMongo = rawMongo(db.getCollection("bench_raw"));
+            double rawKafka = rawKafka(stack.kafkaSettings(env));
+            Map<String, Object> out = pipeline(db.getCollection(stack.mongo().queriesCollection()));
+            out.put("raw_mongo_per_s", round(rawMongo));
+            out.put("raw_kafka_per_s", round(rawKafka));
+            out.put("fraction_of_raw", round((double) out.get("records_per_s") / Math.min(rawMongo, rawKafka)));
+            print(out);
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, Object> pipeline(MongoCollection<Document> queries) throws InterruptedException {
+        long started = System.nanoTime();
+        for (int i = 0; i < records; i += CHUNK) {
+            List<Document> docs = new ArrayList<>();
+            Date now = new Date();
+            for (int j = i; j < Math.min(records, i + CHUNK); j++) {
+                docs.add(new Document("text", "Order " + j + " has not arrived, I want a refund")
+                        .append("processed", false).append("inserted_at", now));
+            }
+            queries.insertMany(docs);
+        }
+        Progress bar = json ? null : new Progress(records);
+        long processed = 0;
+        while (processed < records) {
+            Thread.sleep(500); // counting scans the collection on the embedded server: not too often
+            processed = queries.countDocuments(Filters.eq("processed", true));
+            if (bar != null) {
+                bar.update(processed);
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<Long> latencies = new ArrayList<>();
+        queries.find().forEach(q -> latencies.add(q.getDate("updated_at").getTime() - q.getDate("inserted_at").getTime()));
+        latencies.sort(null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("records", records);
+        out.put("seconds", round(seconds));
+        out.put("records_per_s", round(records / seconds));
+        out.put("p50_ms", latencies.get(latencies.size() / 2));
+        out.put("p99_ms", latencies.get((int) Math.min(latencies.size() - 1, Math.ceil(latencies.size() * 0.99) - 1)));
+        return out;
+    }
+
+    private double rawMongo(MongoCollection<Document> scratch) {
+        long started = System.nanoTime();
+        for (int i = 0; i < records; i += CHUNK) {
+            List<Document> docs = new ArrayList<>();
+            for (int j = i; j < Math.min(records, i + CHUNK); j++) {
+                docs.add(new Document("text", "Order " + j + " has not arrived, I want a refund").append("processed", false));
+            }
+            scratch.insertMany(docs);
+        }
+        double rate = records / ((System.nanoTime() - started) / 1e9);
+        scratch.drop();
+        return rate;
+    }
+
+    private double rawKafka(KafkaSettings kafka) {
+        KafkaSettings raw = kafka.withTopics(Topics.defaults().withPrefix("bench-raw."));
+        String topic = raw.topics().conversations();
+        TopicAdmin.ensureTopics(raw, List.of(topic), Duration.ofSeconds(30));
+        byte[] value = Json.encode(Map.of("text", "Order 1 has not arrived, I want a refund", "padding", "x".repeat(200)));
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(raw, "bench-raw");
+             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(raw, null, "bench-raw", 5000)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            long started = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, String.valueOf(i).getBytes(StandardCharsets.UTF_8), value));
+            }
+            producer.flush();
+            long consumed = 0;
+            while (consumed < records) {
+                consumed += consumer.poll(Duration.ofMillis(100)).count();
+            }
+            return records / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private void print(Map<String, Object> out) {
+        if (json) {
+            System.out.println(Json.encodeToString(out));
+        } else {
+            out.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}
