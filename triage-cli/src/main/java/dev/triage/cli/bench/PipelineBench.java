@@ -64,7 +64,7 @@ public final class PipelineBench implements Callable<Integer> {
             Map<String, Object> out = pipeline(db.getCollection(stack.mongo().queriesCollection()));
             out.put("raw_mongo_per_s", round(rawMongo));
             out.put("raw_kafka_per_s", round(rawKafka));
-            out.put("fraction_of_raw", round((double) out.get("records_per_s") / Math.min(rawMongo, rawKafka)));
+            out.put("fraction_of_raw", Math.round(records / (double) out.get("seconds") / Math.min(rawMongo, rawKafka) * 1000) / 1000.0);
             print(out);
         } finally {
             try (var paths = Files.walk(dir)) {
