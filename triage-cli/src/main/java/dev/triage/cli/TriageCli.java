@@ -12,6 +12,7 @@ import dev.triage.cli.service.SinkCommand;
 import dev.triage.core.config.ConfigException;
 import dev.triage.core.config.Env;
 import dev.triage.localstack.Ports;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,8 @@ public final class TriageCli implements Runnable {
 
     /** Exit code for bad configuration or a port in use: fix the setting and run again. */
     public static final int EXIT_CONFIG = 2;
+    /** Exit code when something else failed (a server unreachable at start, ...). */
+    public static final int EXIT_FAILURE = 1;
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     @CommandLine.Spec
@@ -52,12 +55,13 @@ public final class TriageCli implements Runnable {
     /** The command line with the error handling of the real program (also used by tests). */
     public static CommandLine commandLine() {
         return new CommandLine(new TriageCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("triage: " + e.getMessage());
             if (e instanceof ConfigException || e instanceof Ports.PortInUseException) {
-                cmd.getErr().println("triage: " + e.getMessage());
                 return EXIT_CONFIG;
             }
-            cmd.getErr().println("triage: " + e.getMessage());
-            throw e;
+            LoggerFactory.getLogger(TriageCli.class).debug("details", e);
+            cmd.getErr().println("triage: (LOG_LEVEL=DEBUG shows the details)");
+            return EXIT_FAILURE;
         });
     }
 }
