@@ -3,6 +3,7 @@ package dev.triage.cli;
 import dev.triage.cli.batch.BatchCommand;
 import dev.triage.cli.batch.LoadCommand;
 import dev.triage.cli.bench.BenchCommand;
+import dev.triage.cli.doctor.DoctorCommand;
 import dev.triage.cli.local.DemoCommand;
 import dev.triage.cli.replay.ReplayDlqCommand;
 import dev.triage.cli.local.LocalCommand;
@@ -23,7 +24,7 @@ import java.util.Locale;
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "Labels customer-support conversations with an LLM (intent, topic, sentiment) on Kafka.",
         subcommands = {LocalCommand.class, DemoCommand.class, GatewayCommand.class, ClassifierCommand.class,
-                SinkCommand.class, BatchCommand.class, LoadCommand.class, ReplayDlqCommand.class, LlmSimCommand.class, BenchCommand.class})
+                SinkCommand.class, BatchCommand.class, LoadCommand.class, ReplayDlqCommand.class, DoctorCommand.class, LlmSimCommand.class, BenchCommand.class})
 public final class TriageCli implements Runnable {
 
     /** Exit code for bad configuration or a port in use: fix the setting and run again. */

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The original batch processor's MongoDB options; each overrides its environment variable. */
-final class MongoOptions {
+public final class MongoOptions {
 
     @Option(names = "--mongodb-uri", description = "MongoDB connection string (env MONGODB_URI).")
     String uri;
@@ -21,7 +21,7 @@ final class MongoOptions {
     String results;
 
     /** The options that were given, as environment variables. */
-    Map<String, String> asEnv() {
+    public Map<String, String> asEnv() {
         Map<String, String> env = new HashMap<>();
         put(env, "MONGODB_URI", uri);
         put(env, "MONGODB_DB", database);
@@ -30,7 +30,7 @@ final class MongoOptions {
         return env;
     }
 
-    static void put(Map<String, String> env, String name, Object value) {
+    public static void put(Map<String, String> env, String name, Object value) {
         if (value != null) {
             env.put(name, value.toString());
         }
