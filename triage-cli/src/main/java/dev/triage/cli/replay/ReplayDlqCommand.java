@@ -72,7 +72,7 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             env = env.with(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap));
         }
         KafkaSettings kafka = KafkaSettings.fromEnv(env);
-        String parked = kafka.topics().deadLetter() + ".parked";
+        String parked = kafka.topics().parked();
         TopicAdmin.ensureTopics(kafka, List.of(kafka.topics().deadLetter(), kafka.topics().conversations(), parked),
                 Duration.ofSeconds(30));
         ReplayFilter filter = new ReplayFilter(since, until, Set.copyOf(errorCodes));
