@@ -1,6 +1,7 @@
 package dev.triage.classifier;
 
 import dev.triage.classifier.llm.Providers;
+import dev.triage.classifier.stats.StatsService;
 import dev.triage.classifier.worker.ParallelWorker;
 import dev.triage.classifier.worker.RecordProcessor;
 import dev.triage.core.kafka.KafkaClients;
@@ -55,6 +56,9 @@ public final class ClassifierService implements AutoCloseable {
                     processor, config.kafka().topics().conversations(), config.maxConcurrent(), DRAIN_TIMEOUT,
                     scheduler, OUTAGE_FIRST_WAIT, OUTAGE_MAX_WAIT);
             opened.add(worker.start());
+            if (config.stats() != null) {
+                opened.add(StatsService.start(config.kafka(), "triage-stats", config.stats()));
+            }
             LOG.info("classifier started: model {}, up to {} in flight, group {}, reading {}", classifier.model(),
                     config.maxConcurrent(), config.groupId(), config.kafka().topics().conversations());
             return new ClassifierService(opened, classifier);

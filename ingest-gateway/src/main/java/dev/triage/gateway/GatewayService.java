@@ -12,6 +12,7 @@ import dev.triage.core.kafka.Topics;
 import dev.triage.core.lifecycle.Resources;
 import dev.triage.gateway.http.ClassifyHandler;
 import dev.triage.gateway.http.GatewayServer;
+import dev.triage.gateway.http.StatsHandler;
 import dev.triage.gateway.relay.ChangeStreamRelay;
 import dev.triage.gateway.relay.QueryPublisher;
 import dev.triage.gateway.relay.RelayLeader;
@@ -66,13 +67,19 @@ public final class GatewayService implements AutoCloseable {
                 replies.stop();
                 listener.join(START_TIMEOUT.toMillis());
             });
+            MongoClient mongo = opened.add(MongoClients.create(MongoClientSettings.builder()
+                    .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                    .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
+                    .build()));
+            MongoDatabase db = mongo.getDatabase(config.mongo().database());
             if (config.relayEnabled()) {
-                startRelay(config, producer, opened);
+                startRelay(config, producer, db, opened);
             }
             RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), topics.replies(),
                     ThreadLocalRandom.current().nextInt(replies.partitionCount()), Clock.systemUTC());
             Javalin http = GatewayServer.start(config.host(), config.port(), config.maxBodyBytes(),
-                    new ClassifyHandler(client, config.classifyTimeout(), Clock.systemUTC()));
+                    new ClassifyHandler(client, config.classifyTimeout(), Clock.systemUTC()),
+                    new StatsHandler(db.getCollection(config.mongo().statsCollection()), Clock.systemUTC()));
             opened.add(http::stop);
             LOG.info("gateway listening on http://{}:{}", config.host(), http.port());
             return new GatewayService(opened, http.port());
@@ -85,14 +92,8 @@ public final class GatewayService implements AutoCloseable {
         }
     }
 
-    private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer,
-                                   Resources opened) throws Exception {
-        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(config.mongo().uri()))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .build());
-        opened.add(mongo);
-        MongoDatabase db = mongo.getDatabase(config.mongo().database());
+    private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer, MongoDatabase db,
+                                   Resources opened) {
         MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
         RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),

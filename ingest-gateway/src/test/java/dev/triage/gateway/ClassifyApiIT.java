@@ -58,7 +58,7 @@ class ClassifyApiIT {
         kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
         KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), Topics.defaults().withPrefix("api-it."), 3, (short) 1);
         gateway = GatewayService.start(new GatewayConfig(settings,
-                new MongoSettings("mongodb://localhost:1", "unused", "queries", "results", "pipeline_state"),
+                new MongoSettings("mongodb://localhost:1", "unused", "queries", "results", "pipeline_state", "stats"),
                 "localhost", 0, Duration.ofSeconds(2), 64 * 1024, false, Duration.ofSeconds(30),
                 new ChangeStreamRelay.Settings(Duration.ofMillis(100), 1000, Duration.ofSeconds(1))));
         responder = new Responder(settings);

@@ -9,8 +9,9 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.triage.core.kafka.BatchLoop;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
-import dev.triage.sink.write.ResultHandler;
+import dev.triage.sink.write.SinkHandler;
 import dev.triage.sink.write.ResultWriter;
+import dev.triage.sink.write.StatsWriter;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -53,7 +54,8 @@ public final class SinkService implements AutoCloseable {
                     db.getCollection(config.mongo().resultsCollection()).withWriteConcern(concern),
                     db.getCollection(config.mongo().queriesCollection()).withWriteConcern(concern), Clock.systemUTC());
             writer.createIndexes().get(30, TimeUnit.SECONDS);
-            return startLoop(config, mongo, writer);
+            StatsWriter stats = new StatsWriter(db.getCollection(config.mongo().statsCollection()).withWriteConcern(concern));
+            return startLoop(config, mongo, writer, stats);
         } catch (Exception e) {
             mongo.close();
             if (e instanceof InterruptedException) {
@@ -63,7 +65,7 @@ public final class SinkService implements AutoCloseable {
         }
     }
 
-    private static SinkService startLoop(SinkConfig config, MongoClient mongo, ResultWriter writer) {
+    private static SinkService startLoop(SinkConfig config, MongoClient mongo, ResultWriter writer, StatsWriter stats) {
         String clientId = "triage-sink-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
         KafkaConsumer<byte[], byte[]> consumer;
@@ -73,10 +75,11 @@ public final class SinkService implements AutoCloseable {
             producer.close();
             throw e;
         }
-        ResultHandler handler = new ResultHandler(writer, producer, config.kafka().topics().deadLetter(),
+        SinkHandler handler = new SinkHandler(writer, stats, config.kafka().topics().stats(), producer, config.kafka().topics().deadLetter(),
                 WRITE_TIMEOUT, Clock.systemUTC());
         BatchLoop loop = new BatchLoop(clientId, consumer,
-                List.of(config.kafka().topics().classifications(), config.kafka().topics().deadLetter()),
+                List.of(config.kafka().topics().classifications(), config.kafka().topics().deadLetter(),
+                        config.kafka().topics().stats()),
                 handler, RETRY_PAUSE, System::nanoTime, producer::close);
         loop.start();
         LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),

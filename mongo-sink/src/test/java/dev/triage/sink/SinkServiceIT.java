@@ -58,7 +58,7 @@ class SinkServiceIT {
     void start() {
         kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
         mongo = EmbeddedMongo.inMemory(0);
-        MongoSettings settings = new MongoSettings(mongo.connectionString(), "sink_it", "queries", "results", "pipeline_state");
+        MongoSettings settings = new MongoSettings(mongo.connectionString(), "sink_it", "queries", "results", "pipeline_state", "stats");
         sink = SinkService.start(new SinkConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
                 settings, "sink-it", 10, "majority"));
         client = new KafkaTestClient(kafka.bootstrapServers());

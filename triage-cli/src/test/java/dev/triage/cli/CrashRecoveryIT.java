@@ -111,6 +111,7 @@ class CrashRecoveryIT {
         env.put("RELAY_LEASE_TTL", "3s");
         env.put("BATCH_SIZE", "50");
         env.put("LOG_LEVEL", "INFO");
+        env.put("STATS_ENABLED", "false");
         return env;
     }
 }

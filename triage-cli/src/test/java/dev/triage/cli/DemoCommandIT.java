@@ -29,7 +29,8 @@ class DemoCommandIT {
 
         assertThat(exit).as(printed).isZero();
         assertThat(printed).contains("POST /classify -> 200", "\"documents_processed\": 34", "\"successful\": 34",
-                "\"failed\": 0", "ticket-1042", "refund_request");
+                "\"failed\": 0", "ticket-1042", "refund_request", "Statistics (GET /stats?window=1h",
+                "\"refund_request\":");
     }
 
     @Test

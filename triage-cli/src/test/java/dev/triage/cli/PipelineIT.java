@@ -125,6 +125,30 @@ class PipelineIT {
         assertThat(count(results, Filters.eq("query_id", "empty-1"))).isZero();
     }
 
+    @Test
+    void statisticsCountTheClassificationsPerWindow() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.gatewayPort() + "/classify"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"conversation_number\": \"s-1\", \"messages\": "
+                        + "[{\"sender\": \"customer\", \"text\": \"Please cancel my subscription\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode buckets = Json.tree(get(http, "/stats?window=1m").body().getBytes(StandardCharsets.UTF_8)).path("buckets");
+            return buckets.size() > 0 && buckets.get(buckets.size() - 1).path("intent").path("cancellation").asLong() >= 1;
+        });
+        JsonNode hour = Json.tree(get(http, "/stats?window=1h").body().getBytes(StandardCharsets.UTF_8));
+        assertThat(hour.path("window").asText()).isEqualTo("1h");
+        assertThat(hour.path("buckets").get(0).path("sentiment").size()).isPositive();
+        assertThat(get(http, "/stats?window=5m").statusCode()).isEqualTo(400);
+        assertThat(get(http, "/stats?since=yesterday").body()).contains("ValidationError", "ISO-8601");
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.gatewayPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static long count(MongoCollection<Document> collection, org.bson.conversions.Bson filter) throws Exception {
         return Publishers.first(collection.countDocuments(filter)).get(10, TimeUnit.SECONDS);
     }

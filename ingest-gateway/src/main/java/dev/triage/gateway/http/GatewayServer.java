@@ -15,13 +15,14 @@ public final class GatewayServer {
     private GatewayServer() {
     }
 
-    public static Javalin start(String host, int port, long maxBodyBytes, ClassifyHandler classify) {
+    public static Javalin start(String host, int port, long maxBodyBytes, ClassifyHandler classify, StatsHandler stats) {
         return Javalin.create(config -> {
             config.http.maxRequestSize = maxBodyBytes;
             config.startup.showJavalinBanner = false;
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.before("/classify", ctx -> rejectLargeBody(ctx.header("Content-Length"), maxBodyBytes));
             config.routes.post("/classify", classify);
+            config.routes.get("/stats", stats);
             config.routes.exception(ApiException.class, (e, ctx) -> ErrorResponses.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     ErrorResponses.render(ctx, e.getStatus(), typeOf(e.getStatus()), e.getMessage()));

@@ -76,7 +76,7 @@ class RelayIT {
     private GatewayService gateway(Duration leaseTtl) {
         return GatewayService.start(new GatewayConfig(
                 new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
-                new MongoSettings(mongo.connectionString(), "relay", "queries", "results", "pipeline_state"),
+                new MongoSettings(mongo.connectionString(), "relay", "queries", "results", "pipeline_state", "stats"),
                 "localhost", 0, Duration.ofSeconds(5), 1024 * 1024, true, leaseTtl,
                 new ChangeStreamRelay.Settings(Duration.ofMillis(50), 1000, Duration.ofMillis(200))));
     }

@@ -60,7 +60,8 @@ final class BatchRun {
     private final MongoCollection<Document> queries;
 
     BatchRun(Env env, MongoCollection<Document> queries) {
-        this.env = env;
+        // a batch is a passing process: the statistics are left to the long-running classifiers
+        this.env = env.with(Map.of("STATS_ENABLED", "false"));
         this.queries = queries;
     }
 

@@ -5,6 +5,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.core.config.Env;
 import dev.triage.core.mongo.Publishers;
 import org.bson.Document;
@@ -60,8 +61,10 @@ public final class DemoCommand implements Callable<Integer> {
                     stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri(), stack.model());
             classifyThroughApi(stack.gatewayPort());
             MongoDatabase db = client.getDatabase(stack.mongo().database());
-            return classifyThroughMongo(db.getCollection(stack.mongo().queriesCollection()),
+            int exit = classifyThroughMongo(db.getCollection(stack.mongo().queriesCollection()),
                     db.getCollection(stack.mongo().resultsCollection()));
+            printStats(stack.gatewayPort());
+            return exit;
         } finally {
             deleteRecursively(dir);
         }
@@ -118,6 +121,18 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf(format, query.get("_id"), c.getString("intent"), c.getString("topic"),
                     c.getString("sentiment"), SampleQueries.preview(query, 60));
         }
+    }
+
+    /** The live counts, once the statistics stream has counted every classification of the demo (or after 20 s). */
+    private static void printStats(int port) throws InterruptedException {
+        LiveStats stats = new LiveStats(port);
+        JsonNode bucket = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && (bucket == null || LiveStats.total(bucket.path("intent")) < 35)) {
+            Thread.sleep(500);
+            bucket = stats.currentHour();
+        }
+        System.out.printf("%nStatistics (GET /stats?window=1h, current hour):%n%s", LiveStats.format(bucket));
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,6 +1,7 @@
 package dev.triage.cli.local;
 
 import dev.triage.cli.service.ServiceRunner;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.core.config.Env;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +46,30 @@ public final class LocalCommand implements Callable<Integer> {
                 %n""", stack.gatewayPort(), stack.kafkaBootstrapServers(), stack.mongoUri(),
                 stack.mongo().database(), stack.mongo().queriesCollection(), stack.model(),
                 dataDir.toAbsolutePath());
+        printLiveCounts(stack.gatewayPort());
         return ServiceRunner.runUntilStopped(stack);
+    }
+
+    /** Every minute, the current hour's counts when they changed. */
+    private static void printLiveCounts(int port) {
+        LiveStats stats = new LiveStats(port);
+        Thread printer = new Thread(() -> {
+            long shown = 0;
+            try {
+                while (true) {
+                    Thread.sleep(60_000);
+                    JsonNode bucket = stats.currentHour();
+                    long total = bucket == null ? 0 : LiveStats.total(bucket.path("intent"));
+                    if (total != shown) {
+                        System.out.printf("%n%d classified this hour:%n%s", total, LiveStats.format(bucket));
+                        shown = total;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "triage-live-stats");
+        printer.setDaemon(true);
+        printer.start();
     }
 }

@@ -73,7 +73,8 @@ public final class LocalStack implements AutoCloseable {
             Env local = env.with(Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "MONGODB_URI", mongo.connectionString(),
-                    "GATEWAY_PORT", String.valueOf(options.gatewayPort())));
+                    "GATEWAY_PORT", String.valueOf(options.gatewayPort()),
+                    "STATS_STATE_DIR", options.dataDir().resolve("streams").toString()));
             if (options.llmSim() != null) {
                 // results say model "llm-sim": its labels come from a hash of the text, not its meaning
                 LlmSimulator sim = opened.add(LlmSimulator.start(0, options.llmSim(), List.of(LLM_SIM_MODEL), 1));

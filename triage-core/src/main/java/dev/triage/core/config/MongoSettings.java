@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  * @param queriesCollection  {@code MONGODB_QUERIES_COLLECTION}, the conversations to classify
  * @param resultsCollection  {@code MONGODB_RESULTS_COLLECTION}, one result per query
  * @param stateCollection    {@code MONGODB_STATE_COLLECTION}, the relay's resume token and lease
+ * @param statsCollection    {@code MONGODB_STATS_COLLECTION}, classification counts per time window
  */
 public record MongoSettings(String uri, String database, String queriesCollection, String resultsCollection,
-                            String stateCollection) {
+                            String stateCollection, String statsCollection) {
 
     private static final Pattern PASSWORD = Pattern.compile("(mongodb(?:\\+srv)?://[^:/@]+):[^@/]*@");
 
@@ -22,6 +23,7 @@ public record MongoSettings(String uri, String database, String queriesCollectio
         Env.requireText("MONGODB_QUERIES_COLLECTION", queriesCollection);
         Env.requireText("MONGODB_RESULTS_COLLECTION", resultsCollection);
         Env.requireText("MONGODB_STATE_COLLECTION", stateCollection);
+        Env.requireText("MONGODB_STATS_COLLECTION", statsCollection);
         if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
             throw new ConfigException("MONGODB_URI must start with mongodb:// or mongodb+srv://, was '" + mask(uri) + "'");
         }
@@ -33,11 +35,12 @@ public record MongoSettings(String uri, String database, String queriesCollectio
                 env.string("MONGODB_DB", "triage"),
                 env.string("MONGODB_QUERIES_COLLECTION", "queries"),
                 env.string("MONGODB_RESULTS_COLLECTION", "results"),
-                env.string("MONGODB_STATE_COLLECTION", "pipeline_state"));
+                env.string("MONGODB_STATE_COLLECTION", "pipeline_state"),
+                env.string("MONGODB_STATS_COLLECTION", "stats"));
     }
 
     public MongoSettings withUri(String newUri) {
-        return new MongoSettings(newUri, database, queriesCollection, resultsCollection, stateCollection);
+        return new MongoSettings(newUri, database, queriesCollection, resultsCollection, stateCollection, statsCollection);
     }
 
     /** {@code uri} with the password replaced by {@code ****}. */
@@ -48,6 +51,7 @@ public record MongoSettings(String uri, String database, String queriesCollectio
     @Override
     public String toString() {
         return "MongoSettings[uri=" + mask(uri) + ", database=" + database + ", queriesCollection="
-                + queriesCollection + ", resultsCollection=" + resultsCollection + ", stateCollection=" + stateCollection + "]";
+                + queriesCollection + ", resultsCollection=" + resultsCollection + ", stateCollection=" + stateCollection
+                + ", statsCollection=" + statsCollection + "]";
     }
 }

@@ -9,6 +9,7 @@ import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.Source;
+import dev.triage.core.model.StatCount;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
@@ -26,22 +27,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes a batch of results and writes them with the {@link ResultWriter}; a record that is not
- * a valid result is dead-lettered. Records of the dead-letter topic mark their queries failed. Returns only when MongoDB and Kafka acknowledged everything.
+ * a valid result is dead-lettered. Records of the dead-letter topic mark their queries failed;
+ * records of the stats topic update the stats collection. Returns only when MongoDB and Kafka acknowledged everything.
  */
-public final class ResultHandler implements BatchLoop.BatchHandler {
+public final class SinkHandler implements BatchLoop.BatchHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResultHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SinkHandler.class);
     private static final String STAGE = "sink";
 
     private final ResultWriter writer;
+    private final StatsWriter statsWriter;
+    private final String statsTopic;
     private final Producer<byte[], byte[]> producer;
     private final String deadLetterTopic;
     private final Duration writeTimeout;
     private final Clock clock;
 
-    public ResultHandler(ResultWriter writer, Producer<byte[], byte[]> producer, String deadLetterTopic,
-                         Duration writeTimeout, Clock clock) {
+    public SinkHandler(ResultWriter writer, StatsWriter statsWriter, String statsTopic, Producer<byte[], byte[]> producer,
+                       String deadLetterTopic, Duration writeTimeout, Clock clock) {
         this.writer = writer;
+        this.statsWriter = statsWriter;
+        this.statsTopic = statsTopic;
         this.producer = producer;
         this.deadLetterTopic = deadLetterTopic;
         this.writeTimeout = writeTimeout;
@@ -52,10 +58,15 @@ public final class ResultHandler implements BatchLoop.BatchHandler {
     public void handle(ConsumerRecords<byte[], byte[]> batch) throws Exception {
         List<ClassificationResult> results = new ArrayList<>();
         List<ResultWriter.QueryFailure> failures = new ArrayList<>();
+        List<StatCount> counts = new ArrayList<>();
         List<Future<RecordMetadata>> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             if (record.topic().equals(deadLetterTopic)) {
                 failureOf(record).ifPresent(failures::add);
+                continue;
+            }
+            if (record.topic().equals(statsTopic)) {
+                statOf(record).ifPresent(counts::add);
                 continue;
             }
             try {
@@ -68,8 +79,18 @@ public final class ResultHandler implements BatchLoop.BatchHandler {
         }
         writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         writer.markFailed(failures).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        statsWriter.write(counts).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         for (Future<RecordMetadata> sent : deadLetters) {
             sent.get();
+        }
+    }
+
+    private static Optional<StatCount> statOf(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.of(Json.decode(record.value(), StatCount.class));
+        } catch (PayloadException e) {
+            LOG.warn("skipping an unreadable statistics record: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 
