@@ -40,7 +40,7 @@ public final class ClassifierService implements AutoCloseable {
     public static ClassifierService start(ClassifierConfig config) {
         Resources opened = new Resources();
         try {
-            TopicAdmin.ensureTopics(config.kafka(), config.kafka().topics().all(), Duration.ofSeconds(60));
+            TopicAdmin.ensureTopics(config.kafka(), config.kafka().topics().all(), Duration.ofSeconds(30));
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "triage-classifier-timer");
                 t.setDaemon(true);

@@ -55,7 +55,7 @@ public final class GatewayService implements AutoCloseable {
         Resources opened = new Resources();
         try {
             Topics topics = config.kafka().topics();
-            TopicAdmin.ensureTopics(config.kafka(), topics.all(), START_TIMEOUT);
+            TopicAdmin.ensureTopics(config.kafka(), topics.all(), Duration.ofSeconds(30));
             String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
             opened.add(producer);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,7 +130,8 @@ class ClassifyApiIT {
             "{\"conversation_number\": \"1\", \"messages\": [{\"sender\": \"customer\"}]}",
             "{\"conversation_number\": \"1\", \"messages\": [{\"sender\": 1, \"text\": \"hi\"}]}",
             "{\"conversation_number\": \"1\", \"messages\": [{\"sender\": \"customer\", \"text\": [\"hi\"]}]}",
-            "{\"conversation_number\": true, \"messages\": [{\"sender\": \"customer\", \"text\": \"hi\"}]}"})
+            "{\"conversation_number\": true, \"messages\": [{\"sender\": \"customer\", \"text\": \"hi\"}]}",
+            "{\"messages\": [{\"sender\": \"customer\", \"text\": \"hi\"}]} trailing"})
     void badBodiesAre400InTheErrorFormat(String body) throws Exception {
         HttpResponse<String> response = post("/classify", body);
 
@@ -138,13 +140,17 @@ class ClassifyApiIT {
     }
 
     @Test
-    void aBodyOverTheLimitIs413() throws Exception {
-        String text = "x".repeat(70 * 1024);
-        HttpResponse<String> response = post("/classify",
-                "{\"conversation_number\": \"big\", \"messages\": [{\"sender\": \"customer\", \"text\": \"" + text + "\"}]}");
+    void aBodyOverTheLimitIs413BeforeItIsSent() throws Exception {
+        // only the headers and the first byte of a 10 MB body go out: the answer must not wait for the rest
+        try (Socket socket = new Socket("localhost", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 10000000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(400), StandardCharsets.UTF_8);
 
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertError(response, "PayloadTooLarge", "65536");
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("PayloadTooLarge", "65536");
+        }
     }
 
     @Test
@@ -154,8 +160,13 @@ class ClassifyApiIT {
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"ok\"");
+        HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(uri("/classify")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertError(unknown, "NotFound", "/nope");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertError(wrongMethod, "MethodNotAllowed", "");
     }
 
     private static void assertError(HttpResponse<String> response, String type, String messagePart) {

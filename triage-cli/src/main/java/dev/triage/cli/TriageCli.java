@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The {@code triage} command: one entry point for the local stack, the demo and each service. */
@@ -50,7 +51,12 @@ public final class TriageCli implements Runnable {
         }
         // Before the first logger exists: logback.xml reads the level from this property, and
         // LOG_LEVEL may come from .env, which logback itself does not read.
-        System.setProperty("LOG_LEVEL", Env.load().string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT));
+        String level = Env.load().string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+        if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+            System.err.println("triage: LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, was '" + level + "'");
+            System.exit(EXIT_CONFIG);
+        }
+        System.setProperty("LOG_LEVEL", level);
         System.exit(commandLine().execute(args));
     }
 

@@ -63,9 +63,9 @@ class LoadCommandIT {
 
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
         assertThat(run.out()).contains("imported 3 queries into load.queries; rejected 5",
-                "item 3: text must be a non-empty string", "item 4: needs a text or messages field",
-                "item 5: metadata must be an object", "item 6: messages[0] must be an object with a non-empty text",
-                "item 7: must be a JSON object, was number");
+                "item 4: text must be a non-empty string", "item 5: needs a text or messages field",
+                "item 6: metadata must be an object", "item 7: messages[0] must be an object with a non-empty text",
+                "item 8: must be a JSON object, was number");
         assertThat(queries.countDocuments(Filters.eq("processed", false))).isEqualTo(3);
         assertThat(queries.find(Filters.eq("_id", new ObjectId(oid))).first()).isNotNull();
         assertThat(queries.find(Filters.eq("_id", "ticket-1")).first().getString("text")).isEqualTo("Card declined");

@@ -27,7 +27,7 @@ public final class Providers {
 
     public static Classifier create(LlmSettings settings, ScheduledExecutorService scheduler) {
         return switch (settings.provider()) {
-            case OFFLINE -> new OfflineClassifier();
+            case OFFLINE -> offline(settings);
             case OLLAMA -> llm(settings, scheduler, new OllamaClient(http(settings), settings.endpoint("/api/chat"),
                     settings.model()));
             case OPENAI -> llm(settings, scheduler, new OpenAiClient(http(settings),
@@ -49,6 +49,14 @@ public final class Providers {
                 Using the OFFLINE keyword classifier: results say model "offline".
                 Start Ollama and pull the model (ollama pull {}), or set LLM_PROVIDER.
                 ************************************************************************""", problem, settings.model());
+        return offline(settings);
+    }
+
+    private static Classifier offline(LlmSettings settings) {
+        if (settings.taxonomyFile() != null) {
+            LOG.warn("TAXONOMY_FILE {} is not used: the offline classifier knows only the default taxonomy",
+                    settings.taxonomyFile());
+        }
         return new OfflineClassifier();
     }
 

@@ -23,6 +23,9 @@ public final class TaxonomyFile {
     }
 
     public static Taxonomy read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("TAXONOMY_FILE " + file + " does not exist or is not a file");
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : Json.mapper();
         try {

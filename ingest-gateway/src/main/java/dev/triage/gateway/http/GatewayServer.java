@@ -18,6 +18,7 @@ public final class GatewayServer {
     public static Javalin start(String host, int port, long maxBodyBytes, ClassifyHandler classify, StatsHandler stats) {
         return Javalin.create(config -> {
             config.http.maxRequestSize = maxBodyBytes;
+            config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.before("/classify", ctx -> rejectLargeBody(ctx.header("Content-Length"), maxBodyBytes));

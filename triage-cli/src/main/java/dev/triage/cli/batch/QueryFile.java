@@ -22,7 +22,7 @@ import java.util.Map;
  * Reads queries to load: a JSON array or JSON lines of {@code {text, metadata}} or full query
  * documents ({@code _id} as a string or {@code {"$oid": ...}}, {@code messages: [{sender, text}]}),
  * or a CSV file with a {@code text} column (the other columns become metadata). Each entry is
- * checked on its own; the bad ones are reported with their line (or array index) and reason.
+ * checked on its own; the bad ones are reported with their line (or array item, from 1) and reason.
  */
 final class QueryFile {
 
@@ -67,7 +67,7 @@ final class QueryFile {
             throw new UnreadableFileException(file + " is not a valid JSON array: " + e.getMessage());
         }
         for (int i = 0; i < array.size(); i++) {
-            add(contents, "item " + i, array.get(i));
+            add(contents, "item " + (i + 1), array.get(i));
         }
     }
 

@@ -12,7 +12,9 @@ public final class ServiceRunner {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                System.err.println("triage: stopping (finishing work in hand)...");
                 service.close();
+                System.err.println("triage: stopped");
             } catch (Exception e) {
                 System.err.println("triage: error while stopping: " + e);
             } finally {

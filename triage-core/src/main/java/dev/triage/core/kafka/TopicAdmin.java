@@ -25,6 +25,7 @@ public final class TopicAdmin {
     }
 
     public static void ensureTopics(KafkaSettings kafka, Collection<String> names, Duration timeout) {
+        LOG.info("connecting to Kafka at {} (up to {} s)", kafka.bootstrapServers(), timeout.toSeconds());
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
