@@ -2,13 +2,12 @@ package dev.triage.gateway.reply;
 
 import dev.triage.core.json.Json;
 import dev.triage.core.json.PayloadException;
+import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ErrorReply;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +42,7 @@ public final class ReplyListener implements Runnable {
      * so no reply sent from now on can be missed. Call {@link #run()} on a thread afterwards.
      */
     public static ReplyListener assignedTo(Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("reply topic " + topic + " does not exist");
-        }
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(p -> consumer.position(p, timeout));
-        return new ReplyListener(consumer, partitions.size());
+        return new ReplyListener(consumer, KafkaClients.assignAtEnd(consumer, List.of(topic), timeout).size());
     }
 
     /** Registers a request; the future completes when its reply arrives. */

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 
 import java.nio.charset.StandardCharsets;
@@ -74,7 +73,8 @@ final class BatchRun {
             opened.add(SinkService.start(SinkConfig.fromEnv(env)));
             opened.add(ClassifierService.start(ClassifierConfig.fromEnv(env)));
             KafkaConsumer<byte[], byte[]> watch = opened.add(KafkaClients.consumer(kafka, null, "triage-batch-watch", 1000));
-            assignAtEnd(watch, List.of(kafka.topics().classifications(), kafka.topics().deadLetter()));
+            KafkaClients.assignAtEnd(watch, List.of(kafka.topics().classifications(), kafka.topics().deadLetter()),
+                    Duration.ofSeconds(30));
             Map<String, Object> ids = publish(kafka, unprocessed, opened);
             System.err.printf("classifying %d unprocessed queries%n", ids.size());
             follow(watch, ids, outcomes, kafka.topics().classifications(), timeout);
@@ -133,13 +133,5 @@ final class BatchRun {
                     Filters.eq("processed", true)));
         }
         return processed;
-    }
-
-    private static void assignAtEnd(KafkaConsumer<byte[], byte[]> consumer, List<String> topics) {
-        List<TopicPartition> partitions = topics.stream().flatMap(t -> consumer.partitionsFor(t).stream()
-                .map(p -> new TopicPartition(t, p.partition()))).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
     }
 }

@@ -20,7 +20,6 @@ import dev.triage.localstack.llm.LlmSimulator;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +72,7 @@ public final class ClassifierBench implements java.util.concurrent.Callable<Inte
             try (ClassifierService classifier = ClassifierService.start(new ClassifierConfig(settings, "bench", concurrency, llm));
                  KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings, "bench");
                  KafkaConsumer<byte[], byte[]> results = KafkaClients.consumer(settings, null, "bench-results", 5000)) {
-                assignAll(results, topics.classifications());
+                KafkaClients.assignAtEnd(results, List.of(topics.classifications()), Duration.ofSeconds(30));
                 produce(producer, topics, "warmup", 1);
                 awaitResults(results, 1, false);
                 sim.resetStats();
@@ -126,14 +125,6 @@ public final class ClassifierBench implements java.util.concurrent.Callable<Inte
             producer.send(new ProducerRecord<>(topics.conversations(), id.getBytes(StandardCharsets.UTF_8), Json.encode(c)));
         }
         producer.flush();
-    }
-
-    private static void assignAll(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToEnd(parts);
-        parts.forEach(consumer::position);
     }
 
     private static void awaitResults(KafkaConsumer<byte[], byte[]> consumer, int n, boolean progress) {

@@ -16,7 +16,6 @@ import dev.triage.localstack.llm.Faults;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -128,11 +127,7 @@ public final class PipelineBench implements Callable<Integer> {
         byte[] value = Json.encode(Map.of("text", "Order 1 has not arrived, I want a refund", "padding", "x".repeat(200)));
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(raw, "bench-raw");
              KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(raw, null, "bench-raw", 5000)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
+            KafkaClients.assignAtEnd(consumer, List.of(topic), Duration.ofSeconds(30));
             long started = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 producer.send(new ProducerRecord<>(topic, String.valueOf(i).getBytes(StandardCharsets.UTF_8), value));
