@@ -1,7 +1,6 @@
 package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +47,6 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     private static EmbeddedMongo start(H2Backend backend, int port, String where) {
-        // 5.0 (wire version 13) so that current drivers connect: PyMongo 4.x refuses anything below 4.4
-        backend.version(ServerVersion.MONGO_5_0);
         MongoServer server = new MongoServer(backend);
         try {
             server.enableOplog();
