@@ -123,11 +123,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The live counts, once the statistics stream has counted every classification of the demo (or after 20 s). */
+    /** The live counts, once the statistics stream has counted every classification of the demo (or after 30 s). */
     private static void printStats(int port) throws InterruptedException {
         LiveStats stats = new LiveStats(port);
         JsonNode bucket = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && (bucket == null || LiveStats.total(bucket.path("intent")) < 35)) {
             Thread.sleep(500);
             bucket = stats.currentHour();
