@@ -35,12 +35,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
-    private final Path dataDir;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
-        this.dataDir = dataDir;
     }
 
     /**
@@ -66,16 +64,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         LOG.info("Kafka broker ready on {} (data in {})", bootstrap, dataDir);
-        return new EmbeddedKafka(server, bootstrap, dataDir);
+        return new EmbeddedKafka(server, bootstrap);
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
 
     @Override
     public void close() {

@@ -83,9 +83,6 @@ public final class LlmPolicy {
         return retry.executeCompletionStage(scheduler, guarded).toCompletableFuture();
     }
 
-    public CircuitBreaker.State breakerState() {
-        return breaker.getState();
-    }
 
     static boolean isTransient(Throwable cause) {
         return cause instanceof LlmTransientException || cause instanceof TimeoutException;

@@ -45,11 +45,6 @@ public final class OpenAiClient implements LlmClient {
         return model;
     }
 
-    /** The format level in use (after any step-down). */
-    public FormatMode mode() {
-        return mode.get();
-    }
-
     @Override
     public CompletableFuture<LlmAnswer> chat(List<ChatMessage> messages, ObjectNode schema) {
         FormatMode current = mode.get();

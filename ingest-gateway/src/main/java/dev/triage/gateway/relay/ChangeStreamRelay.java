@@ -203,11 +203,6 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         }
     }
 
-    /** How many queries this relay has handed to Kafka, acknowledged. */
-    public long published() {
-        return publisher.published();
-    }
-
     /** Stops tailing, saves the position, closes the stream. */
     @Override
     public void close() throws InterruptedException {

@@ -22,7 +22,6 @@ public final class QueryPublisher {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final Clock clock;
-    private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public QueryPublisher(Producer<byte[], byte[]> producer, String topic, Clock clock) {
@@ -42,16 +41,11 @@ public final class QueryPublisher {
                     if (error != null) {
                         failed.incrementAndGet();
                         LOG.error("query {} not published to {}: {}", conversation.id(), topic, error.toString());
-                    } else {
-                        published.incrementAndGet();
                     }
                 });
         return true;
     }
 
-    long published() {
-        return published.get();
-    }
 
     /** Sends that Kafka did not acknowledge, since start. */
     long failed() {

@@ -40,18 +40,13 @@ public final class RelayLeader implements AutoCloseable {
         });
     }
 
-    /** Tries for the lease at once (so {@link #active()} is known on return), then keeps trying. */
+    /** Tries for the lease at once (so the relay runs on return when it could), then keeps trying. */
     public static RelayLeader start(RelayState state, String owner, Duration ttl, Supplier<ChangeStreamRelay> startRelay) {
         RelayLeader leader = new RelayLeader(state, owner, ttl, startRelay);
         leader.tick();
         long every = Math.max(1, ttl.toMillis() / 3);
         leader.ticks.scheduleWithFixedDelay(leader::tick, every, every, TimeUnit.MILLISECONDS);
         return leader;
-    }
-
-    /** Whether this gateway's relay is running. */
-    public synchronized boolean active() {
-        return relay != null;
     }
 
     private synchronized void tick() {

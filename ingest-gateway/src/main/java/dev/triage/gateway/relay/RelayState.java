@@ -47,11 +47,6 @@ public final class RelayState {
                 new ReplaceOptions().upsert(true));
     }
 
-    /** Forgets the token (the next start catches up with a scan). */
-    public void clearToken() {
-        state.deleteOne(Filters.eq("_id", tokenId));
-    }
-
     /**
      * Takes or renews the lease for {@code ttl}: succeeds when nobody holds it, {@code owner}
      * holds it, or the holder's lease expired.

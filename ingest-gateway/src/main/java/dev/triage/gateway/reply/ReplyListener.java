@@ -58,9 +58,6 @@ public final class ReplyListener implements Runnable {
         return partitionCount;
     }
 
-    public int pendingCount() {
-        return pending.size();
-    }
 
     @Override
     public void run() {

@@ -39,9 +39,6 @@ public record MongoSettings(String uri, String database, String queriesCollectio
                 env.string("MONGODB_STATS_COLLECTION", "stats"));
     }
 
-    public MongoSettings withUri(String newUri) {
-        return new MongoSettings(newUri, database, queriesCollection, resultsCollection, stateCollection, statsCollection);
-    }
 
     /** {@code uri} with the password replaced by {@code ****}. */
     public static String mask(String uri) {
