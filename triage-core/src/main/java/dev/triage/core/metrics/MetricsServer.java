@@ -1,0 +1,55 @@
+package dev.triage.core.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code GET /metrics} (Prometheus text) and {@code GET /health} for the services that have no
+ * HTTP API of their own (classifier, sink). The gateway serves the same page on its own port.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private MetricsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Binds {@code host:port} (port 0 = a free port) and starts serving. */
+    public static MetricsServer start(String host, int port) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+            server.createContext("/metrics", exchange -> respond(exchange, TriageMetrics.CONTENT_TYPE, TriageMetrics.scrape()));
+            server.createContext("/health", exchange -> respond(exchange, "application/json", "{\"status\":\"ok\"}"));
+            server.start();
+            return new MetricsServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, String contentType, String body) throws IOException {
+        try (exchange) {
+            boolean get = "GET".equals(exchange.getRequestMethod());
+            byte[] bytes = (get ? body : "{\"error\":{\"type\":\"MethodNotAllowed\",\"message\":\"only GET\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", get ? contentType : "application/json");
+            exchange.sendResponseHeaders(get ? 200 : 405, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
