@@ -10,33 +10,45 @@ import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.lifecycle.Resources;
+import dev.triage.core.metrics.TriageMetrics;
+import dev.triage.gateway.http.ClassificationsHandler;
 import dev.triage.gateway.http.ClassifyHandler;
+import dev.triage.gateway.http.ConversationsHandler;
 import dev.triage.gateway.http.GatewayServer;
+import dev.triage.gateway.http.HttpSettings;
+import dev.triage.gateway.http.ReadyHandler;
 import dev.triage.gateway.http.StatsHandler;
 import dev.triage.gateway.relay.ChangeStreamRelay;
 import dev.triage.gateway.relay.QueryPublisher;
 import dev.triage.gateway.relay.RelayLeader;
 import dev.triage.gateway.relay.RelayState;
 import dev.triage.gateway.reply.ReplyListener;
+import dev.triage.gateway.reply.ReplyTopic;
 import dev.triage.gateway.reply.RequestReplyClient;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway, started: reply listener assigned (so no reply can be missed), relay watching
- * MongoDB when enabled, HTTP server listening. Whatever was opened is closed in reverse order by
- * {@link #close()}, or at once if start-up fails half way.
+ * The gateway, started: its reply topic created and the reply listener assigned (so no reply can
+ * be missed), relay watching MongoDB when enabled, HTTP server listening. Whatever was opened is
+ * closed in reverse order by {@link #close()}, or at once if start-up fails half way.
  */
 public final class GatewayService implements AutoCloseable {
 
@@ -56,17 +68,15 @@ public final class GatewayService implements AutoCloseable {
         try {
             Topics topics = config.kafka().topics();
             TopicAdmin.ensureTopics(config.kafka(), topics.all(), Duration.ofSeconds(30));
+            Admin admin = opened.add(Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers())));
+            String replyTopic = ReplyTopic.nameFor(topics.replies(), config.instanceId());
+            ReplyTopic.ensure(admin, replyTopic, config.kafka().replicationFactor(),
+                    max(Duration.ofHours(1), config.http().classifyTimeout().multipliedBy(2)), START_TIMEOUT);
             String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
-            KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
-            opened.add(producer);
-            ReplyListener replies = ReplyListener.assignedTo(
-                    KafkaClients.consumer(config.kafka(), null, clientId + "-replies", 500), topics.replies(), START_TIMEOUT);
-            Thread listener = new Thread(replies, clientId + "-replies");
-            listener.start();
-            opened.add(() -> {
-                replies.stop();
-                listener.join(START_TIMEOUT.toMillis());
-            });
+            KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId));
+            opened.add(TriageMetrics.bind(producer));
+            ReplyListener replies = startReplyListener(config, replyTopic, clientId, opened);
             MongoClient mongo = opened.add(MongoClients.create(MongoClientSettings.builder()
                     .applyConnectionString(new ConnectionString(config.mongo().uri()))
                     .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
@@ -75,13 +85,16 @@ public final class GatewayService implements AutoCloseable {
             if (config.relayEnabled()) {
                 startRelay(config, producer, db, opened);
             }
-            RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), topics.replies(),
-                    ThreadLocalRandom.current().nextInt(replies.partitionCount()), Clock.systemUTC());
-            Javalin http = GatewayServer.start(config.host(), config.port(), config.maxBodyBytes(),
-                    new ClassifyHandler(client, config.classifyTimeout(), Clock.systemUTC()),
-                    new StatsHandler(db.getCollection(config.mongo().statsCollection()), Clock.systemUTC()));
+            ExecutorService probes = Executors.newCachedThreadPool(r -> daemon(r, "triage-gateway-probe"));
+            opened.add(probes::shutdownNow);
+            RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), replyTopic,
+                    Clock.systemUTC());
+            Javalin http = GatewayServer.start(config.http(), handlers(config, client, replies, db, admin, probes),
+                    TriageMetrics.registry());
             opened.add(http::stop);
-            LOG.info("gateway listening on http://{}:{}", config.host(), http.port());
+            LOG.info("gateway listening on http://{}:{} (replies on {}, API keys {}, rate limit {})", config.http().host(),
+                    http.port(), replyTopic, config.http().apiKeys().enabled() ? "required" : "off",
+                    config.http().rateLimit() > 0 ? config.http().rateLimit() + "/s per client" : "off");
             return new GatewayService(opened, http.port());
         } catch (Exception e) {
             opened.closeAfter(e);
@@ -92,23 +105,60 @@ public final class GatewayService implements AutoCloseable {
         }
     }
 
+    private static ReplyListener startReplyListener(GatewayConfig config, String replyTopic, String clientId,
+                                                    Resources opened) {
+        var consumer = KafkaClients.consumer(config.kafka(), null, clientId + "-replies", 500);
+        ReplyListener replies = ReplyListener.assignedTo(consumer, replyTopic, START_TIMEOUT);
+        opened.add(TriageMetrics.bind(consumer));
+        Gauge pending = Gauge.builder("triage.gateway.pending", replies, ReplyListener::pending).tag("instance", config.instanceId())
+                .description("synchronous requests waiting for their classification").register(TriageMetrics.registry());
+        opened.add(() -> TriageMetrics.registry().remove(pending));
+        Thread listener = new Thread(replies, clientId + "-replies");
+        listener.start();
+        opened.add(() -> {
+            replies.stop();
+            listener.join(START_TIMEOUT.toMillis());
+        });
+        return replies;
+    }
+
+    private static GatewayServer.Handlers handlers(GatewayConfig config, RequestReplyClient client, ReplyListener replies,
+                                                   MongoDatabase db, Admin admin, ExecutorService probes) {
+        HttpSettings http = config.http();
+        Map<String, ReadyHandler.Probe> checks = new LinkedHashMap<>();
+        checks.put("kafka", () -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).clusterId()
+                .toCompletionStage().toCompletableFuture());
+        if (config.relayEnabled()) {
+            checks.put("mongodb", () -> CompletableFuture.runAsync(() -> db.runCommand(new Document("ping", 1)), probes));
+        }
+        return new GatewayServer.Handlers(
+                new ClassifyHandler(client, http.limits(), http.classifyTimeout(), http.maxPending(), Clock.systemUTC()),
+                new ConversationsHandler(client, http.limits(), Clock.systemUTC()),
+                new ClassificationsHandler(db.getCollection(config.mongo().resultsCollection())),
+                new StatsHandler(db.getCollection(config.mongo().statsCollection()), Clock.systemUTC()),
+                new ReadyHandler(replies::running, checks),
+                TriageMetrics::scrape);
+    }
+
     private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer, MongoDatabase db,
                                    Resources opened) {
         MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
         RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),
                 queries.getNamespace().getFullName(), Clock.systemUTC());
-        String owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String owner = config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
         opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
                 () -> ChangeStreamRelay.start(queries, publisher, state, config.relay())));
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "gateway";
-        }
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** The HTTP port actually bound (useful when configured as 0). */

@@ -7,80 +7,123 @@ import dev.triage.core.model.Message;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A validated {@code POST /classify} body: {@code {"conversation_number": "123", "messages":
- * [{"sender": "customer", "text": "..."}]}}. Unknown fields are ignored; a missing
- * {@code conversation_number} is generated. Anything else wrong is an {@link ApiException} 400
- * that says which field and why.
+ * A validated conversation as posted to {@code /classify} or {@code /conversations}:
+ * {@code {"conversation_number": "123", "messages": [{"sender": "customer", "text": "..."}]}}.
+ * Unknown fields are ignored (clients may send more than we read); a missing
+ * {@code conversation_number} is generated. Anything else wrong, or beyond the
+ * {@link RequestLimits}, is an {@link ApiException} 400 that says which field and why.
  */
 public record ClassifyRequest(String conversationNumber, List<Message> messages) {
 
-    public static ClassifyRequest parse(byte[] body) {
-        JsonNode root;
+    public static ClassifyRequest parse(byte[] body, RequestLimits limits) {
+        return of(root(body), "", limits);
+    }
+
+    /** The body as JSON, or a 400 that says why it is not. */
+    static JsonNode root(byte[] body) {
         try {
-            root = Json.tree(body);
+            return Json.tree(body);
         } catch (PayloadException e) {
             throw ApiException.validation("body is not valid JSON: " + e.getMessage());
         }
-        if (!root.isObject()) {
-            throw ApiException.validation("body must be a JSON object, was " + kind(root));
-        }
-        return new ClassifyRequest(conversationNumber(root.get("conversation_number")), messages(root.get("messages")));
     }
 
-    private static String conversationNumber(JsonNode node) {
+    /** One conversation; {@code where} prefixes field names in messages ("conversations[2]."). */
+    static ClassifyRequest of(JsonNode node, String where, RequestLimits limits) {
+        if (!node.isObject()) {
+            throw ApiException.validation((where.isEmpty() ? "body" : where.substring(0, where.length() - 1))
+                    + " must be a JSON object, was " + kind(node));
+        }
+        return new ClassifyRequest(conversationNumber(node.get("conversation_number"), where),
+                messages(node.get("messages"), where, limits));
+    }
+
+    private static String conversationNumber(JsonNode node, String where) {
         if (node == null || node.isNull()) {
             return UUID.randomUUID().toString();
         }
+        String field = where + "conversation_number";
         if (!node.isTextual() && !node.isIntegralNumber()) {
-            throw ApiException.validation("conversation_number must be a string or an integer, was " + kind(node));
+            throw ApiException.validation(field + " must be a string or an integer, was " + kind(node));
         }
         String value = node.asText().strip();
         if (value.isEmpty()) {
-            throw ApiException.validation("conversation_number must not be empty");
+            throw ApiException.validation(field + " must not be empty");
+        }
+        if (value.length() > RequestLimits.MAX_ID_CHARS) {
+            throw ApiException.validation(field + " must be at most " + RequestLimits.MAX_ID_CHARS + " characters");
         }
         return value;
     }
 
-    private static List<Message> messages(JsonNode node) {
+    private static List<Message> messages(JsonNode node, String where, RequestLimits limits) {
+        String field = where + "messages";
         if (node == null || node.isNull()) {
-            throw ApiException.validation("messages is required");
+            throw ApiException.validation(field + " is required");
         }
         if (!node.isArray()) {
-            throw ApiException.validation("messages must be an array, was " + kind(node));
+            throw ApiException.validation(field + " must be an array, was " + kind(node));
         }
         if (node.isEmpty()) {
-            throw ApiException.validation("messages must not be empty");
+            throw ApiException.validation(field + " must not be empty");
+        }
+        if (node.size() > limits.maxMessages()) {
+            throw ApiException.validation(field + " has " + node.size() + " messages, at most "
+                    + limits.maxMessages() + " are accepted (GATEWAY_MAX_MESSAGES)");
         }
         List<Message> messages = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode m = node.get(i);
+            String at = field + "[" + i + "]";
             if (!m.isObject()) {
-                throw ApiException.validation("messages[" + i + "] must be an object, was " + kind(m));
+                throw ApiException.validation(at + " must be an object, was " + kind(m));
             }
-            messages.add(new Message(text(m, "sender", i), text(m, "text", i)));
+            messages.add(new Message(sender(m, at, limits), text(m, at, limits)));
         }
         return messages;
     }
 
-    private static String text(JsonNode message, String field, int index) {
+    private static String sender(JsonNode message, String at, RequestLimits limits) {
+        String sender = string(message, "sender", at).strip().toLowerCase(Locale.ROOT);
+        if (!limits.allowedSenders().contains(sender)) {
+            throw ApiException.validation(at + ".sender must be one of " + limits.allowedSenders().stream().sorted().toList()
+                    + ", was '" + truncate(sender) + "'");
+        }
+        return sender;
+    }
+
+    private static String text(JsonNode message, String at, RequestLimits limits) {
+        String text = string(message, "text", at);
+        if (text.length() > limits.maxTextChars()) {
+            throw ApiException.validation(at + ".text has " + text.length() + " characters, at most "
+                    + limits.maxTextChars() + " are accepted (GATEWAY_MAX_TEXT_CHARS)");
+        }
+        return text;
+    }
+
+    private static String string(JsonNode message, String field, String at) {
         JsonNode node = message.get(field);
-        String where = "messages[" + index + "]." + field;
         if (node == null || node.isNull()) {
-            throw ApiException.validation(where + " is required");
+            throw ApiException.validation(at + "." + field + " is required");
         }
         if (!node.isTextual()) {
-            throw ApiException.validation(where + " must be a string, was " + kind(node));
+            throw ApiException.validation(at + "." + field + " must be a string, was " + kind(node));
         }
         if (node.asText().isBlank()) {
-            throw ApiException.validation(where + " must not be empty");
+            throw ApiException.validation(at + "." + field + " must not be empty");
         }
         return node.asText();
     }
 
-    private static String kind(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    private static String truncate(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    }
+
+    static String kind(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -17,6 +17,9 @@ public final class ErrorResponses {
     }
 
     public static void render(Context ctx, ApiException e) {
+        if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        }
         render(ctx, e.status(), e.type(), e.getMessage());
     }
 }

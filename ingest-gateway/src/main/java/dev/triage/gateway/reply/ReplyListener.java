@@ -19,22 +19,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads the reply topic and completes the waiting request with the same correlation id. It reads
- * every partition from the end without a consumer group, so it sees only replies sent after it
- * started, and ignores replies that belong to other gateway instances (unknown correlation ids).
+ * Reads this instance's reply topic and completes the waiting request with the same correlation
+ * id. It reads from the end without a consumer group, so it sees only replies sent after it
+ * started, and drops replies nobody waits for any more (their request timed out).
  */
 public final class ReplyListener implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final int partitionCount;
     private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    private ReplyListener(Consumer<byte[], byte[]> consumer, int partitionCount) {
+    private ReplyListener(Consumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
-        this.partitionCount = partitionCount;
     }
 
     /**
@@ -42,7 +40,8 @@ public final class ReplyListener implements Runnable {
      * so no reply sent from now on can be missed. Call {@link #run()} on a thread afterwards.
      */
     public static ReplyListener assignedTo(Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
-        return new ReplyListener(consumer, KafkaClients.assignAtEnd(consumer, List.of(topic), timeout).size());
+        KafkaClients.assignAtEnd(consumer, List.of(topic), timeout);
+        return new ReplyListener(consumer);
     }
 
     /** Registers a request; the future completes when its reply arrives. */
@@ -53,11 +52,15 @@ public final class ReplyListener implements Runnable {
         return reply;
     }
 
-    /** Partitions of the reply topic, all read by this listener. */
-    public int partitionCount() {
-        return partitionCount;
+    /** Requests waiting for their reply. */
+    public int pending() {
+        return pending.size();
     }
 
+    /** False once the listener stopped or died: no reply can arrive any more. */
+    public boolean running() {
+        return running;
+    }
 
     @Override
     public void run() {
@@ -71,7 +74,11 @@ public final class ReplyListener implements Runnable {
             if (running) {
                 throw e;
             }
+        } catch (RuntimeException e) {
+            LOG.error("the reply listener stopped; synchronous requests cannot be answered until a restart", e);
+            throw e;
         } finally {
+            running = false;
             consumer.close();
         }
     }

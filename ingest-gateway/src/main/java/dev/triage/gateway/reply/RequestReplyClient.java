@@ -10,14 +10,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a conversation to the classifier with reply headers and returns the future reply.
- * The future fails with {@link java.util.concurrent.TimeoutException} after {@code timeout}
- * (the classifier still classifies it, but no longer replies once the deadline has passed).
+ * Sends conversations to the classifier: with reply headers addressed to this instance's reply
+ * topic ({@link #request}), or without them when the caller does not wait ({@link #send}).
  */
 public final class RequestReplyClient {
 
@@ -25,37 +23,58 @@ public final class RequestReplyClient {
     private final ReplyListener listener;
     private final String requestTopic;
     private final String replyTopic;
-    private final int replyPartition;
     private final Clock clock;
 
     public RequestReplyClient(Producer<byte[], byte[]> producer, ReplyListener listener, String requestTopic,
-                              String replyTopic, int replyPartition, Clock clock) {
+                              String replyTopic, Clock clock) {
         this.producer = producer;
         this.listener = listener;
         this.requestTopic = requestTopic;
         this.replyTopic = replyTopic;
-        this.replyPartition = replyPartition;
         this.clock = clock;
     }
 
-    public CompletableFuture<Reply> request(ConversationEnvelope conversation, Duration timeout) {
-        String correlationId = UUID.randomUUID().toString();
+    /**
+     * The future reply. It fails with {@link java.util.concurrent.TimeoutException} after
+     * {@code timeout} (the classifier still classifies the conversation, but no longer replies
+     * once the deadline has passed), or with the producer's error when Kafka did not take it.
+     */
+    public CompletableFuture<Reply> request(ConversationEnvelope conversation, String correlationId, Duration timeout) {
         RecordHeaders headers = new RecordHeaders();
         TriageHeaders.put(headers, TriageHeaders.CORRELATION_ID, correlationId);
         TriageHeaders.put(headers, TriageHeaders.REPLY_TO, replyTopic);
-        TriageHeaders.put(headers, TriageHeaders.REPLY_PARTITION, replyPartition);
+        TriageHeaders.put(headers, TriageHeaders.REPLY_PARTITION, 0);
         TriageHeaders.put(headers, TriageHeaders.DEADLINE, clock.millis() + timeout.toMillis());
         CompletableFuture<Reply> reply = listener.expect(correlationId);
+        send(conversation, headers).whenComplete((sent, error) -> {
+            if (error != null) {
+                reply.completeExceptionally(error);
+            }
+        });
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes when Kafka has the conversation; the sink stores its classification later. */
+    public CompletableFuture<Void> send(ConversationEnvelope conversation, String correlationId) {
+        RecordHeaders headers = new RecordHeaders();
+        TriageHeaders.put(headers, TriageHeaders.CORRELATION_ID, correlationId);
+        return send(conversation, headers);
+    }
+
+    private CompletableFuture<Void> send(ConversationEnvelope conversation, RecordHeaders headers) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(requestTopic, null, conversation.id().getBytes(StandardCharsets.UTF_8),
                     Json.encode(conversation), headers), (metadata, error) -> {
                         if (error != null) {
-                            reply.completeExceptionally(error);
+                            sent.completeExceptionally(error);
+                        } else {
+                            sent.complete(null);
                         }
                     });
         } catch (RuntimeException e) {
-            reply.completeExceptionally(e);
+            sent.completeExceptionally(e);
         }
-        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return sent;
     }
 }

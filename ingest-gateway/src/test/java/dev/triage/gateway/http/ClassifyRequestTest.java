@@ -6,14 +6,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClassifyRequestTest {
 
+    private static final RequestLimits LIMITS = new RequestLimits(3, 20, Set.of("customer", "agent"), 10);
+
     private static ClassifyRequest parse(String body) {
-        return ClassifyRequest.parse(body.getBytes(StandardCharsets.UTF_8));
+        return ClassifyRequest.parse(body.getBytes(StandardCharsets.UTF_8), LIMITS);
     }
 
     @Test
@@ -27,10 +30,23 @@ class ClassifyRequestTest {
     }
 
     @Test
+    void sendersAreComparedWithoutCaseAndStoredInLowerCase() {
+        assertThat(parse("{\"messages\": [{\"sender\": \" Agent \", \"text\": \"t\"}]}").messages())
+                .containsExactly(new Message("agent", "t"));
+    }
+
+    @Test
+    void aConversationNumberLongerThanAnIdMayBeIsRejected() {
+        String id = "x".repeat(RequestLimits.MAX_ID_CHARS + 1);
+        assertThatThrownBy(() -> parse("{\"conversation_number\": \"" + id + "\", \"messages\": [{\"sender\": \"customer\", \"text\": \"t\"}]}"))
+                .hasMessageContaining("at most " + RequestLimits.MAX_ID_CHARS);
+    }
+
+    @Test
     void integerConversationNumbersAreKeptAndMissingOnesGenerated() {
-        assertThat(parse("{\"conversation_number\": 77, \"messages\": [{\"sender\": \"c\", \"text\": \"t\"}]}")
+        assertThat(parse("{\"conversation_number\": 77, \"messages\": [{\"sender\": \"customer\", \"text\": \"t\"}]}")
                 .conversationNumber()).isEqualTo("77");
-        assertThat(parse("{\"messages\": [{\"sender\": \"c\", \"text\": \"t\"}]}").conversationNumber()).hasSize(36);
+        assertThat(parse("{\"messages\": [{\"sender\": \"customer\", \"text\": \"t\"}]}").conversationNumber()).hasSize(36);
     }
 
     @ParameterizedTest
@@ -43,10 +59,13 @@ class ClassifyRequestTest {
             {"conversation_number": "1", "messages": "hi"}                 | messages must be an array, was string
             {"conversation_number": "1", "messages": [42]}                 | messages[0] must be an object, was number
             {"conversation_number": "1", "messages": [{"text": "hi"}]}     | messages[0].sender is required
-            {"conversation_number": "1", "messages": [{"sender": "c", "text": 5}]} | messages[0].text must be a string, was number
-            {"conversation_number": "1", "messages": [{"sender": "c", "text": "  "}]} | messages[0].text must not be empty
-            {"conversation_number": {"a": 1}, "messages": [{"sender": "c", "text": "t"}]} | conversation_number must be a string or an integer
-            {"conversation_number": " ", "messages": [{"sender": "c", "text": "t"}]} | conversation_number must not be empty
+            {"conversation_number": "1", "messages": [{"sender": "customer", "text": 5}]} | messages[0].text must be a string, was number
+            {"conversation_number": "1", "messages": [{"sender": "customer", "text": "  "}]} | messages[0].text must not be empty
+            {"conversation_number": {"a": 1}, "messages": [{"sender": "customer", "text": "t"}]} | conversation_number must be a string or an integer
+            {"conversation_number": " ", "messages": [{"sender": "customer", "text": "t"}]} | conversation_number must not be empty
+            {"messages": [{"sender": "robot", "text": "t"}]}               | messages[0].sender must be one of [agent, customer], was 'robot'
+            {"messages": [{"sender": "customer", "text": "123456789012345678901"}]} | messages[0].text has 21 characters, at most 20 are accepted
+            {"messages": [{"sender": "customer", "text": "a"}, {"sender": "customer", "text": "b"}, {"sender": "customer", "text": "c"}, {"sender": "customer", "text": "d"}]} | messages has 4 messages, at most 3
             """)
     void rejectsBadBodiesWithA400ThatSaysWhich(String body, String message) {
         assertThatThrownBy(() -> parse(body == null ? "" : body))

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.KafkaSettings;
@@ -13,6 +14,7 @@ import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.IdType;
 import dev.triage.gateway.GatewayConfig;
 import dev.triage.gateway.GatewayService;
+import dev.triage.gateway.http.HttpSettings;
 import dev.triage.localstack.EmbeddedKafka;
 import dev.triage.localstack.EmbeddedMongo;
 import dev.triage.localstack.testing.KafkaTestClient;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -77,7 +80,8 @@ class RelayIT {
         return GatewayService.start(new GatewayConfig(
                 new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
                 new MongoSettings(mongo.connectionString(), "relay", "queries", "results", "pipeline_state", "stats"),
-                "localhost", 0, Duration.ofSeconds(5), 1024 * 1024, true, leaseTtl,
+                HttpSettings.fromEnv(new Env(Map.of("GATEWAY_HOST", "localhost", "GATEWAY_PORT", "0"))),
+                "relay-it", true, leaseTtl,
                 new ChangeStreamRelay.Settings(Duration.ofMillis(50), 1000, Duration.ofMillis(200))));
     }
 

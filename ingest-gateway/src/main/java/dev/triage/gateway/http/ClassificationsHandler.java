@@ -1,0 +1,63 @@
+package dev.triage.gateway.http;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import dev.triage.core.json.Json;
+import dev.triage.core.model.IdType;
+import dev.triage.core.mongo.QueryIds;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /classifications/{id}}: the stored result of a conversation (sent through the API or
+ * inserted into MongoDB), 404 until the sink has written it.
+ */
+public final class ClassificationsHandler implements Handler {
+
+    private final MongoCollection<Document> results;
+
+    public ClassificationsHandler(MongoCollection<Document> results) {
+        this.results = results;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        String id = ctx.pathParam("id");
+        List<Object> keys = new ArrayList<>(List.of(id));
+        if (ObjectId.isValid(id)) {
+            keys.add(QueryIds.toBson(id, IdType.OBJECT_ID));
+        }
+        Document result;
+        try {
+            result = results.find(Filters.in("query_id", keys)).first();
+        } catch (MongoException e) {
+            throw ApiException.unavailable("stored classifications are not reachable right now, retry later", 5);
+        }
+        if (result == null) {
+            throw new ApiException(404, "NotFound", "no classification for conversation '" + id
+                    + "' yet; it appears here once it is classified and stored");
+        }
+        ctx.contentType("application/json").result(Json.encodeToString(body(id, result)));
+    }
+
+    private static Map<String, Object> body(String id, Document result) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("conversation_number", id);
+        body.put("classification", result.get("classification", Document.class));
+        body.put("model", result.getString("model"));
+        body.put("taxonomy_version", result.getString("taxonomy_version"));
+        body.put("source", result.getString("source"));
+        Date processedAt = result.getDate("processed_at");
+        body.put("processed_at", processedAt == null ? null : processedAt.toInstant().toString());
+        return body;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.triage.gateway.http;
+
+import dev.triage.core.json.Json;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code GET /ready}: 200 when this instance can answer requests (its reply listener is assigned
+ * and running, Kafka answers, and MongoDB answers when the relay is on), else 503 naming what is
+ * not. Each probe gets {@link #PROBE_TIMEOUT}; they run in parallel.
+ */
+public final class ReadyHandler implements Handler {
+
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    /** A dependency check: completes normally when the dependency answered. */
+    public interface Probe {
+        CompletableFuture<?> check();
+    }
+
+    private final BooleanSupplier listenerRunning;
+    private final Map<String, Probe> probes;
+
+    public ReadyHandler(BooleanSupplier listenerRunning, Map<String, Probe> probes) {
+        this.listenerRunning = listenerRunning;
+        this.probes = Map.copyOf(probes);
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        Map<String, CompletableFuture<String>> running = new LinkedHashMap<>();
+        probes.forEach((name, probe) -> running.put(name, outcome(probe)));
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("reply_listener", listenerRunning.getAsBoolean() ? "ok" : "stopped");
+        running.forEach((name, outcome) -> checks.put(name, outcome.join()));
+        String failed = checks.entrySet().stream().filter(e -> !e.getValue().equals("ok"))
+                .map(e -> e.getKey() + ": " + e.getValue()).reduce((a, b) -> a + "; " + b).orElse(null);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", failed == null ? "ready" : "not_ready");
+        body.put("checks", checks);
+        if (failed != null) {
+            body.put("error", Map.of("type", "NotReady", "message", failed));
+        }
+        ctx.status(failed == null ? 200 : 503).contentType("application/json").result(Json.encodeToString(body));
+    }
+
+    private static CompletableFuture<String> outcome(Probe probe) {
+        CompletableFuture<?> check;
+        try {
+            check = probe.check();
+        } catch (RuntimeException e) {
+            check = CompletableFuture.failedFuture(e);
+        }
+        return check.orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).handle((ok, error) -> {
+            if (error == null) {
+                return "ok";
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return cause instanceof java.util.concurrent.TimeoutException
+                    ? "no answer within " + PROBE_TIMEOUT.toSeconds() + " s" : String.valueOf(cause.getMessage());
+        });
+    }
+}
