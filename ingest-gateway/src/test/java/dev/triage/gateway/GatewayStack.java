@@ -116,11 +116,15 @@ final class GatewayStack implements AutoCloseable {
         }
 
         HttpResponse<String> get(String path, String... headers) throws Exception {
+            return HTTP.send(getRequest(path, headers), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpRequest getRequest(String path, String... headers) {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
             if (headers.length > 0) {
                 request.headers(headers);
             }
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return request.build();
         }
 
         HttpRequest request(String path, String body, String... headers) {

@@ -31,7 +31,7 @@ public final class ReadyHandler implements Handler {
 
     public ReadyHandler(BooleanSupplier listenerRunning, Map<String, Probe> probes) {
         this.listenerRunning = listenerRunning;
-        this.probes = Map.copyOf(probes);
+        this.probes = new LinkedHashMap<>(probes);
     }
 
     @Override

@@ -2,12 +2,12 @@ package dev.triage.gateway.reply;
 
 import dev.triage.core.json.Json;
 import dev.triage.core.json.PayloadException;
-import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ErrorReply;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +36,16 @@ public final class ReplyListener implements Runnable {
     }
 
     /**
-     * Assigns every partition of {@code topic} at its end and returns once the positions are known,
-     * so no reply sent from now on can be missed. Call {@link #run()} on a thread afterwards.
+     * Assigns the single partition of {@code topic} (see {@link ReplyTopic}) at its end and returns
+     * once the position is known, so no reply sent from now on can be missed. The partition is
+     * assigned by number: metadata of a topic created a moment ago may not list it yet. Call
+     * {@link #run()} on a thread afterwards.
      */
     public static ReplyListener assignedTo(Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
-        KafkaClients.assignAtEnd(consumer, List.of(topic), timeout);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToEnd(List.of(partition));
+        consumer.position(partition, timeout);
         return new ReplyListener(consumer);
     }
 

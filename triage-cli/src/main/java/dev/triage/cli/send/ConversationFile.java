@@ -1,0 +1,139 @@
+package dev.triage.cli.send;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triage.core.json.Json;
+import dev.triage.core.json.PayloadException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the conversations to send: a JSON array of objects, or JSON lines (one object per line,
+ * blank lines ignored), each in the {@code POST /classify} shape. Only the file's syntax is
+ * checked here: an object the server will reject (no messages, ...) is still sent, so that its
+ * rejection is reported with the server's reason. The first entry with a given
+ * {@code conversation_number} is kept and later ones are skipped; entries without one are all kept
+ * (the server generates a number for each).
+ */
+final class ConversationFile {
+
+    /** The entries to send, in file order, and how many duplicates were left out. */
+    record Contents(List<Entry> entries, int duplicatesSkipped) {
+    }
+
+    /**
+     * One conversation and where it came from.
+     *
+     * @param where "line 4" or "item 7" (both from 1)
+     * @param body  the object as written in the file, sent unchanged
+     */
+    record Entry(String where, JsonNode body) {
+    }
+
+    /** The file cannot be used as a whole: nothing is sent. The message names the file and the line or item. */
+    static final class UnreadableFileException extends RuntimeException {
+        UnreadableFileException(String message) {
+            super(message);
+        }
+    }
+
+    private ConversationFile() {
+    }
+
+    static Contents read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UnreadableFileException(file + " does not exist or is not a file");
+        }
+        List<Entry> all = firstChar(file) == '[' ? readArray(file) : readLines(file);
+        if (all.isEmpty()) {
+            throw new UnreadableFileException(file + " holds no conversations");
+        }
+        return dedupe(all);
+    }
+
+    static Contents dedupe(List<Entry> all) {
+        Set<String> seen = new HashSet<>();
+        List<Entry> kept = new ArrayList<>();
+        for (Entry entry : all) {
+            String number = conversationNumber(entry.body());
+            if (number == null || seen.add(number)) {
+                kept.add(entry);
+            }
+        }
+        return new Contents(List.copyOf(kept), all.size() - kept.size());
+    }
+
+    /**
+     * The number as the server reads it ({@code "123"} and {@code 123} are the same conversation),
+     * or null when there is none or it is not a usable number (then the server decides).
+     */
+    private static String conversationNumber(JsonNode body) {
+        JsonNode node = body.get("conversation_number");
+        if (node == null || !(node.isTextual() || node.isIntegralNumber()) || node.asText().isBlank()) {
+            return null;
+        }
+        return node.asText().strip();
+    }
+
+    private static List<Entry> readArray(Path file) throws IOException {
+        JsonNode array;
+        try {
+            array = Json.tree(Files.readAllBytes(file));
+        } catch (PayloadException e) {
+            throw new UnreadableFileException(file + " is not a valid JSON array: " + e.getMessage());
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            entries.add(entry(file, "item " + (i + 1), array.get(i)));
+        }
+        return entries;
+    }
+
+    private static List<Entry> readLines(Path file) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String where = "line " + number;
+                try {
+                    entries.add(entry(file, where, Json.tree(line.getBytes(StandardCharsets.UTF_8))));
+                } catch (PayloadException e) {
+                    throw new UnreadableFileException(file + " is neither a JSON array nor JSON lines: "
+                            + where + " is not valid JSON (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static Entry entry(Path file, String where, JsonNode node) {
+        if (!node.isObject()) {
+            throw new UnreadableFileException(file + ": " + where + " must be a JSON object, was "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return new Entry(where, node);
+    }
+
+    private static int firstChar(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int c;
+            while ((c = reader.read()) != -1 && Character.isWhitespace(c)) {
+                // leading whitespace says nothing about the format
+            }
+            return c;
+        }
+    }
+}

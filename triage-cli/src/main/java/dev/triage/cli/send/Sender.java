@@ -1,0 +1,52 @@
+package dev.triage.cli.send;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Sends every conversation with at most {@code concurrency} in progress (a conversation waiting
+ * to retry keeps its place, so a server asking to slow down gets fewer requests, not more).
+ * Reports the number finished after each one, in order, one call at a time.
+ */
+final class Sender {
+
+    private final Function<JsonNode, CompletableFuture<Outcome>> send;
+    private final int concurrency;
+    private final LongConsumer progress;
+    private long finished;
+
+    /**
+     * @param send     sends one conversation ({@link ClassifyClient#send})
+     * @param progress told the number of conversations finished so far
+     */
+    Sender(Function<JsonNode, CompletableFuture<Outcome>> send, int concurrency, LongConsumer progress) {
+        this.send = send;
+        this.concurrency = concurrency;
+        this.progress = progress;
+    }
+
+    /** The outcomes in the order of {@code conversations}; returns once all are finished. */
+    List<Outcome> sendAll(List<JsonNode> conversations) throws InterruptedException {
+        Semaphore permits = new Semaphore(concurrency);
+        List<CompletableFuture<Outcome>> pending = new ArrayList<>(conversations.size());
+        for (JsonNode conversation : conversations) {
+            permits.acquire();
+            pending.add(send.apply(conversation).whenComplete((outcome, error) -> {
+                permits.release();
+                finishedOne();
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        return pending.stream().map(CompletableFuture::join).toList();
+    }
+
+    private synchronized void finishedOne() {
+        progress.accept(++finished);
+    }
+}
