@@ -54,6 +54,9 @@ public record ClassifyRequest(String conversationNumber, List<Message> messages)
         if (value.isEmpty()) {
             throw ApiException.validation(field + " must not be empty");
         }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.validation(field + " must not contain control characters");
+        }
         if (value.length() > RequestLimits.MAX_ID_CHARS) {
             throw ApiException.validation(field + " must be at most " + RequestLimits.MAX_ID_CHARS + " characters");
         }
@@ -98,6 +101,10 @@ public record ClassifyRequest(String conversationNumber, List<Message> messages)
 
     private static String text(JsonNode message, String at, RequestLimits limits) {
         String text = string(message, "text", at);
+        if (text.indexOf('\u0000') >= 0) {
+            // NUL ends strings in C-based model servers and corrupts logs; no real message holds one
+            throw ApiException.validation(at + ".text must not contain NUL characters");
+        }
         if (text.length() > limits.maxTextChars()) {
             throw ApiException.validation(at + ".text has " + text.length() + " characters, at most "
                     + limits.maxTextChars() + " are accepted (GATEWAY_MAX_TEXT_CHARS)");

@@ -63,6 +63,8 @@ class ClassifyRequestTest {
             {"conversation_number": "1", "messages": [{"sender": "customer", "text": "  "}]} | messages[0].text must not be empty
             {"conversation_number": {"a": 1}, "messages": [{"sender": "customer", "text": "t"}]} | conversation_number must be a string or an integer
             {"conversation_number": " ", "messages": [{"sender": "customer", "text": "t"}]} | conversation_number must not be empty
+            {"conversation_number": "a\\u0007b", "messages": [{"sender": "customer", "text": "t"}]} | conversation_number must not contain control characters
+            {"messages": [{"sender": "customer", "text": "a\\u0000"}]}    | messages[0].text must not contain NUL characters
             {"messages": [{"sender": "robot", "text": "t"}]}               | messages[0].sender must be one of [agent, customer], was 'robot'
             {"messages": [{"sender": "customer", "text": "123456789012345678901"}]} | messages[0].text has 21 characters, at most 20 are accepted
             {"messages": [{"sender": "customer", "text": "a"}, {"sender": "customer", "text": "b"}, {"sender": "customer", "text": "c"}, {"sender": "customer", "text": "d"}]} | messages has 4 messages, at most 3
