@@ -7,9 +7,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Labels one conversation. Implementations are asynchronous so that many calls can be in flight;
  * a future that fails with {@link dev.triage.core.json.PayloadException} means the record itself
- * is at fault (it is dead-lettered), any other failure is treated as transient.
+ * is at fault (it is dead-lettered), any other failure is treated as transient. Closing releases
+ * what it registered (meters); it does not stop calls in flight.
  */
-public interface Classifier {
+public interface Classifier extends AutoCloseable {
 
     /** The model name written into every result ({@code offline} for the keyword classifier). */
     String model();
@@ -18,4 +19,8 @@ public interface Classifier {
     String taxonomyVersion();
 
     CompletableFuture<Labels> classify(ConversationEnvelope conversation);
+
+    @Override
+    default void close() {
+    }
 }

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +40,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The classifier against the LLM simulator over real HTTP, on a real broker. */
+/** The classifier against the LLM simulator over real HTTP, on a real broker; its metrics page read as a scraper does. */
 class LlmClassifierIT {
 
     @TempDir
@@ -83,7 +89,35 @@ class LlmClassifierIT {
                 "LLM_BREAKER_WAIT", "1s", "LLM_TIMEOUT", "2s"));
         env.putAll(extra);
         service = ClassifierService.start(new ClassifierConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
-                "llm-it-" + topics.conversations(), maxConcurrent, LlmSettings.fromEnv(new Env(env))));
+                "llm-it-" + topics.conversations(), maxConcurrent, LlmSettings.fromEnv(new Env(env)), null, 0));
+    }
+
+    @Test
+    void theMetricsPageCountsModelCallsRecordsAndDeadLettersAndShowsTheBreaker() throws Exception {
+        startClassifier("ollama", 4, Map.of());
+        String before = scrape();
+        send(10);
+        client.send(record("blank", " "));
+
+        results(10);
+        client.readAtLeast(topics.deadLetter(), 1, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String page = scrape();
+            assertThat(grown(before, page, "triage_llm_calls_seconds_count", "provider=\"ollama\"", "model=\"sim-model\"",
+                    "outcome=\"success\"")).isGreaterThanOrEqualTo(10);
+            assertThat(grown(before, page, "triage_classifier_records_classified_total")).isGreaterThanOrEqualTo(10);
+            assertThat(grown(before, page, "triage_classifier_records_dead_lettered_total", "code=\"INVALID_PAYLOAD\""))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(page, "triage_classifier_in_flight")).isZero();
+            assertThat(value(page, "resilience4j_circuitbreaker_state", "name=\"sim-model\"", "state=\"closed\""))
+                    .isEqualTo(1.0);
+            assertThat(value(page, "resilience4j_retry_calls_total", "name=\"sim-model\"",
+                    "kind=\"successful_without_retry\"")).isGreaterThanOrEqualTo(10);
+            assertThat(value(page, "kafka_consumer_fetch_manager_records_consumed_total")).isGreaterThanOrEqualTo(11);
+            assertThat(value(page, "kafka_producer_record_send_total")).isGreaterThanOrEqualTo(11);
+        });
+        assertThat(sim.requests()).isEqualTo(10);
     }
 
     @Test
@@ -227,6 +261,28 @@ class LlmClassifierIT {
 
     private List<ConsumerRecord<byte[], byte[]>> deadLetters() {
         return client.readAvailable(topics.deadLetter());
+    }
+
+    /** {@code GET /metrics} of the service, as Prometheus scrapes it. */
+    private String scrape() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + service.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** How much the samples of {@code name} with {@code labels} grew from {@code before} to {@code after}. */
+    private static double grown(String before, String after, String name, String... labels) {
+        return value(after, name, labels) - value(before, name, labels);
+    }
+
+    /** The sum of the samples of {@code name} that carry all {@code labels} ({@code key="value"}). */
+    private static double value(String page, String name, String... labels) {
+        return page.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> Stream.of(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

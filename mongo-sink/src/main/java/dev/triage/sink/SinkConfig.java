@@ -14,8 +14,14 @@ import dev.triage.core.kafka.KafkaSettings;
  * @param groupId   {@code SINK_GROUP_ID}, the consumer group shared by all sink instances
  * @param batchSize {@code BATCH_SIZE}, results written per MongoDB round trip at most
  * @param writeConcernW {@code MONGODB_WRITE_CONCERN}: {@code majority} or a number of nodes >= 1
+ * @param metricsPort {@code SINK_METRICS_PORT}: port of {@code GET /metrics} (Prometheus) and {@code /health};
+ *                    0 = a free port, {@value #METRICS_OFF} = no metrics server
  */
-public record SinkConfig(KafkaSettings kafka, MongoSettings mongo, String groupId, int batchSize, String writeConcernW) {
+public record SinkConfig(KafkaSettings kafka, MongoSettings mongo, String groupId, int batchSize, String writeConcernW,
+                         int metricsPort) {
+
+    /** The {@code metricsPort} that starts no metrics server. */
+    public static final int METRICS_OFF = -1;
 
     public SinkConfig {
         Env.requireText("SINK_GROUP_ID", groupId);
@@ -28,12 +34,16 @@ public record SinkConfig(KafkaSettings kafka, MongoSettings mongo, String groupI
                         + writeConcernW + "'");
             }
         }
+        if (metricsPort < METRICS_OFF || metricsPort > 65_535) {
+            throw new ConfigException("SINK_METRICS_PORT must be -1 (off), 0 (a free port) or a port up to 65535, was "
+                    + metricsPort);
+        }
     }
 
     public static SinkConfig fromEnv(Env env) {
         return new SinkConfig(KafkaSettings.fromEnv(env), MongoSettings.fromEnv(env),
                 env.string("SINK_GROUP_ID", "triage-sink"), env.integer("BATCH_SIZE", 100),
-                env.string("MONGODB_WRITE_CONCERN", "majority"));
+                env.string("MONGODB_WRITE_CONCERN", "majority"), env.integer("SINK_METRICS_PORT", 9102));
     }
 
     /** The write concern of every write of the sink; acknowledged, never fire-and-forget. */

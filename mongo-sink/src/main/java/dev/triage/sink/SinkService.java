@@ -9,8 +9,12 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.triage.core.kafka.BatchLoop;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
-import dev.triage.sink.write.SinkHandler;
+import dev.triage.core.lifecycle.Resources;
+import dev.triage.core.metrics.MetricsServer;
+import dev.triage.core.metrics.TriageMetrics;
 import dev.triage.sink.write.ResultWriter;
+import dev.triage.sink.write.SinkHandler;
+import dev.triage.sink.write.SinkMetrics;
 import dev.triage.sink.write.StatsWriter;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,51 +25,67 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The sink service, started: MongoDB connected and indexed, the result loop running on its own
- * thread. {@link #close()} stops the loop, waits for the batch in hand, and closes the clients.
+ * thread with its consumer's metrics bound, and the metrics server when configured.
+ * {@link #close()} stops them in reverse: the loop finishes the batch in hand, then the clients close.
  */
 public final class SinkService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final String METRICS_HOST = "0.0.0.0";
 
-    private final MongoClient mongo;
-    private final BatchLoop loop;
+    private final Resources opened;
+    private final int metricsPort;
 
-    private SinkService(MongoClient mongo, BatchLoop loop) {
-        this.mongo = mongo;
-        this.loop = loop;
+    private SinkService(Resources opened, int metricsPort) {
+        this.opened = opened;
+        this.metricsPort = metricsPort;
     }
 
     public static SinkService start(SinkConfig config) {
         TopicAdmin.ensureTopics(config.kafka(), config.kafka().topics().all(), Duration.ofSeconds(30));
-        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(config.mongo().uri()))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .build());
+        Resources opened = new Resources();
         try {
+            MongoClient mongo = opened.add(MongoClients.create(MongoClientSettings.builder()
+                    .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                    .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
+                    .build()));
             MongoDatabase db = mongo.getDatabase(config.mongo().database());
             WriteConcern concern = config.writeConcern();
             ResultWriter writer = new ResultWriter(
                     db.getCollection(config.mongo().resultsCollection()).withWriteConcern(concern),
                     db.getCollection(config.mongo().queriesCollection()).withWriteConcern(concern), Clock.systemUTC());
-            writer.createIndexes().get(30, TimeUnit.SECONDS);
+            createIndexes(writer, config);
             StatsWriter stats = new StatsWriter(db.getCollection(config.mongo().statsCollection()).withWriteConcern(concern));
-            return startLoop(config, mongo, writer, stats);
-        } catch (Exception e) {
-            mongo.close();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            startLoop(config, writer, stats, opened);
+            LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
+                    config.mongo().database(), config.mongo().resultsCollection());
+            return new SinkService(opened, startMetricsServer(config.metricsPort(), opened));
+        } catch (RuntimeException e) {
+            opened.closeAfter(e);
+            throw e;
+        }
+    }
+
+    private static void createIndexes(ResultWriter writer, SinkConfig config) {
+        try {
+            writer.createIndexes().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("sink interrupted while connecting to MongoDB " + config.mongo(), e);
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("sink cannot start against MongoDB " + config.mongo() + ": " + e, e);
         }
     }
 
-    private static SinkService startLoop(SinkConfig config, MongoClient mongo, ResultWriter writer, StatsWriter stats) {
+    private static void startLoop(SinkConfig config, ResultWriter writer, StatsWriter stats, Resources opened) {
         String clientId = "triage-sink-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
         KafkaConsumer<byte[], byte[]> consumer;
@@ -75,24 +95,35 @@ public final class SinkService implements AutoCloseable {
             producer.close();
             throw e;
         }
-        SinkHandler handler = new SinkHandler(writer, stats, config.kafka().topics().stats(), producer, config.kafka().topics().deadLetter(),
-                WRITE_TIMEOUT, Clock.systemUTC());
+        SinkHandler handler = new SinkHandler(writer, stats, config.kafka().topics().stats(), producer,
+                config.kafka().topics().deadLetter(), WRITE_TIMEOUT, Clock.systemUTC(),
+                new SinkMetrics(TriageMetrics.registry()));
         BatchLoop loop = new BatchLoop(clientId, consumer,
                 List.of(config.kafka().topics().classifications(), config.kafka().topics().deadLetter(),
                         config.kafka().topics().stats()),
                 handler, RETRY_PAUSE, System::nanoTime, producer::close);
-        loop.start();
-        LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
-                config.mongo().database(), config.mongo().resultsCollection());
-        return new SinkService(mongo, loop);
+        opened.add(loop.start());
+        opened.add(TriageMetrics.bind(consumer)); // unbound before the loop closes the consumer
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        try {
-            loop.close();
-        } finally {
-            mongo.close();
+    /** The port serving {@code /metrics}, or {@link SinkConfig#METRICS_OFF}. */
+    private static int startMetricsServer(int port, Resources opened) {
+        if (port == SinkConfig.METRICS_OFF) {
+            return SinkConfig.METRICS_OFF;
         }
+        MetricsServer server = opened.add(MetricsServer.start(METRICS_HOST, port));
+        LOG.info("sink metrics on http://localhost:{}/metrics", server.port());
+        return server.port();
+    }
+
+    /** The port serving {@code GET /metrics}, or {@link SinkConfig#METRICS_OFF} when none is served. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** Stops the loop (it finishes the batch in hand), then closes the clients. */
+    @Override
+    public void close() {
+        opened.close();
     }
 }

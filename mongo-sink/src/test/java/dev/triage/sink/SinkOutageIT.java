@@ -49,7 +49,8 @@ class SinkOutageIT {
              KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers())) {
             insertQueries(mongo, N);
             SinkService sink = SinkService.start(new SinkConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
-                    new MongoSettings(mongo.connectionString(), "outage", "queries", "results", "pipeline_state", "stats"), "outage", 20, "majority"));
+                    new MongoSettings(mongo.connectionString(), "outage", "queries", "results", "pipeline_state", "stats"), "outage", 20, "majority",
+                    SinkConfig.METRICS_OFF));
             try {
                 sendResults(client, topics, 0, N / 3);
                 await().atMost(Duration.ofSeconds(30)).until(() -> processed(port) == N / 3);

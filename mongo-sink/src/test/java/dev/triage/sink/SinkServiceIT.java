@@ -28,17 +28,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The sink on a real broker and MongoDB-wire server: upserts, query status, redelivery, bad records. */
+/**
+ * The sink on a real broker and MongoDB-wire server: upserts, query status, redelivery, bad records;
+ * and its metrics page, read as a scraper does.
+ */
 class SinkServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,7 +69,7 @@ class SinkServiceIT {
         mongo = EmbeddedMongo.inMemory(0);
         MongoSettings settings = new MongoSettings(mongo.connectionString(), "sink_it", "queries", "results", "pipeline_state", "stats");
         sink = SinkService.start(new SinkConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
-                settings, "sink-it", 10, "majority"));
+                settings, "sink-it", 10, "majority", 0));
         client = new KafkaTestClient(kafka.bootstrapServers());
         mongoClient = MongoClients.create(mongo.connectionString());
         queries = mongoClient.getDatabase("sink_it").getCollection("queries");
@@ -109,6 +118,27 @@ class SinkServiceIT {
     }
 
     @Test
+    void theMetricsPageShowsTheBatchesWrittenAndTheConsumersLag() throws Exception {
+        String before = scrape();
+        for (int i = 0; i < 25; i++) {
+            ClassificationResult r = result("m-" + i, IdType.STRING, Source.MONGO, 1);
+            client.send(new ProducerRecord<>(topics.classifications(), r.id().getBytes(StandardCharsets.UTF_8), Json.encode(r)));
+        }
+
+        await().atMost(WAIT).until(() -> count(results, new Document()) == 25);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            String page = scrape();
+            assertThat(grown(before, page, "triage_sink_batch_size_count")).isGreaterThanOrEqualTo(3); // BATCH_SIZE 10
+            assertThat(grown(before, page, "triage_sink_batch_size_sum")).isGreaterThanOrEqualTo(25);
+            assertThat(grown(before, page, "triage_sink_results_written_total")).isGreaterThanOrEqualTo(25);
+            assertThat(grown(before, page, "triage_sink_write_seconds_count", "outcome=\"ok\"")).isGreaterThanOrEqualTo(3);
+            assertThat(value(page, "kafka_consumer_fetch_manager_records_consumed_total")).isGreaterThanOrEqualTo(25);
+        });
+        assertThat(scrape()).contains("kafka_consumer_fetch_manager_records_lag_max");
+    }
+
+    @Test
     void aRecordThatIsNotAResultIsDeadLetteredAndTheRestIsWritten() throws Exception {
         get(queries.insertOne(new Document("_id", "ok-1").append("text", "hi").append("processed", false)));
         client.send(new ProducerRecord<>(topics.classifications(), "junk".getBytes(StandardCharsets.UTF_8),
@@ -128,9 +158,12 @@ class SinkServiceIT {
     void aDeadLetteredQueryIsMarkedFailedUntilAReplayFinishesIt() throws Exception {
         get(queries.insertOne(new Document("_id", "q-dead").append("text", "hi").append("processed", false)));
         ProducerRecord<byte[], byte[]> dead = deadLetter("q-dead");
+        String before = scrape();
 
         client.send(dead);
         await().atMost(WAIT).until(() -> count(queries, Filters.eq("status", "failed")) == 1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(grown(before, scrape(), "triage_sink_queries_failed_total"))
+                .isEqualTo(1.0));
         Document failed = get(queries.find(Filters.eq("_id", "q-dead")).first());
         assertThat(failed.getBoolean("processed")).isFalse();
         assertThat(failed.getString("last_error")).isEqualTo("LLM_BAD_OUTPUT: no valid answer in 3 attempts");
@@ -143,6 +176,29 @@ class SinkServiceIT {
         client.readAtLeast(topics.deadLetter(), 2, WAIT);
         await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> count(queries, Filters.eq("status", "classified")) == 1);
         assertThat(get(queries.find(Filters.eq("_id", "q-dead")).first()).getBoolean("processed")).isTrue();
+        assertThat(grown(before, scrape(), "triage_sink_queries_failed_total")).isEqualTo(1.0); // the late one marked nothing
+    }
+
+    /** {@code GET /metrics} of the sink, as Prometheus scrapes it. */
+    private String scrape() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + sink.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** How much the samples of {@code name} with {@code labels} grew from {@code before} to {@code after}. */
+    private static double grown(String before, String after, String name, String... labels) {
+        return value(after, name, labels) - value(before, name, labels);
+    }
+
+    /** The sum of the samples of {@code name} that carry all {@code labels} ({@code key="value"}). */
+    private static double value(String page, String name, String... labels) {
+        return page.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> Stream.of(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(String id) {

@@ -48,7 +48,7 @@ class ContainersPipelineIT {
     void queriesInARealReplicaSetAreClassifiedThroughARealBroker() throws Exception {
         Env env = new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.getBootstrapServers(),
                 "MONGODB_URI", MONGO.getReplicaSetUrl("triage"), "LLM_PROVIDER", "offline", "GATEWAY_PORT", "0",
-                "STATS_STATE_DIR", dir.toString()));
+                "STATS_STATE_DIR", dir.toString(), "CLASSIFIER_METRICS_PORT", "-1", "SINK_METRICS_PORT", "-1"));
         try (Resources services = new Resources(); MongoClient client = MongoClients.create(MONGO.getReplicaSetUrl("triage"))) {
             services.add(SinkService.start(SinkConfig.fromEnv(env)));
             services.add(ClassifierService.start(ClassifierConfig.fromEnv(env)));

@@ -112,6 +112,8 @@ class CrashRecoveryIT {
         env.put("BATCH_SIZE", "50");
         env.put("LOG_LEVEL", "INFO");
         env.put("STATS_ENABLED", "false");
+        env.put("CLASSIFIER_METRICS_PORT", "0");
+        env.put("SINK_METRICS_PORT", "0");
         return env;
     }
 }

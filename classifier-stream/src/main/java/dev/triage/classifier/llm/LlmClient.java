@@ -15,6 +15,9 @@ public interface LlmClient {
     /** The model asked, as written into results. */
     String model();
 
+    /** The wire protocol ({@code ollama}, {@code openai}), the {@code provider} tag of the call metrics. */
+    String provider();
+
     /** Asks for an answer to {@code messages}, constrained to {@code schema} where the server can. */
     CompletableFuture<LlmAnswer> chat(List<ChatMessage> messages, ObjectNode schema);
 }

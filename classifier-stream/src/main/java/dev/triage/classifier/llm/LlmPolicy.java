@@ -4,10 +4,14 @@ import dev.triage.classifier.Failures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetricsPublisher;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetricsPublisher;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetricsPublisher;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +34,12 @@ import java.util.function.Supplier;
  *   unavailable reasons; a conversation the server rejected does not count.</li>
  *   <li>TimeLimiter: no single call takes longer than {@code callTimeout}.</li>
  * </ul>
- * State changes of the breaker are logged, one line each.
+ * State changes of the breaker are logged, one line each. The three are published to the meter
+ * registry with resilience4j's own binders ({@code resilience4j_retry_calls},
+ * {@code resilience4j_circuitbreaker_state}, {@code resilience4j_timelimiter_calls}..., tagged
+ * {@code name} = the model) until {@link #close()}.
  */
-public final class LlmPolicy {
+public final class LlmPolicy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmPolicy.class);
 
@@ -51,8 +58,10 @@ public final class LlmPolicy {
     private final CircuitBreaker breaker;
     private final TimeLimiter timeLimiter;
     private final ScheduledExecutorService scheduler;
+    private final Runnable unpublish;
 
-    public LlmPolicy(String name, Settings settings, ScheduledExecutorService scheduler, DoubleSupplier random) {
+    public LlmPolicy(String name, Settings settings, ScheduledExecutorService scheduler, DoubleSupplier random,
+                     MeterRegistry registry) {
         this.scheduler = scheduler;
         this.retry = Retry.of(name, RetryConfig.<Object>custom()
                 .maxAttempts(settings.retryAttempts())
@@ -74,6 +83,7 @@ public final class LlmPolicy {
                 .timeoutDuration(settings.callTimeout()).cancelRunningFuture(true).build());
         breaker.getEventPublisher().onStateTransition(e ->
                 LOG.warn("model server circuit breaker {}: {}", name, e.getStateTransition()));
+        this.unpublish = publish(registry);
     }
 
     /** Runs {@code call} under the policy. */
@@ -83,6 +93,25 @@ public final class LlmPolicy {
         return retry.executeCompletionStage(scheduler, guarded).toCompletableFuture();
     }
 
+    /** Removes this policy's meters from the registry. */
+    @Override
+    public void close() {
+        unpublish.run();
+    }
+
+    private Runnable publish(MeterRegistry registry) {
+        TaggedRetryMetricsPublisher retryMetrics = new TaggedRetryMetricsPublisher(registry);
+        TaggedCircuitBreakerMetricsPublisher breakerMetrics = new TaggedCircuitBreakerMetricsPublisher(registry);
+        TaggedTimeLimiterMetricsPublisher limiterMetrics = new TaggedTimeLimiterMetricsPublisher(registry);
+        retryMetrics.publishMetrics(retry);
+        breakerMetrics.publishMetrics(breaker);
+        limiterMetrics.publishMetrics(timeLimiter);
+        return () -> {
+            retryMetrics.removeMetrics(retry);
+            breakerMetrics.removeMetrics(breaker);
+            limiterMetrics.removeMetrics(timeLimiter);
+        };
+    }
 
     static boolean isTransient(Throwable cause) {
         return cause instanceof LlmTransientException || cause instanceof TimeoutException;

@@ -32,6 +32,11 @@ public final class OllamaClient implements LlmClient {
     }
 
     @Override
+    public String provider() {
+        return "ollama";
+    }
+
+    @Override
     public CompletableFuture<LlmAnswer> chat(List<ChatMessage> messages, ObjectNode schema) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("model", model)

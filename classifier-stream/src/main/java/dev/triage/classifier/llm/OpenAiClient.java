@@ -46,6 +46,11 @@ public final class OpenAiClient implements LlmClient {
     }
 
     @Override
+    public String provider() {
+        return "openai";
+    }
+
+    @Override
     public CompletableFuture<LlmAnswer> chat(List<ChatMessage> messages, ObjectNode schema) {
         FormatMode current = mode.get();
         return http.post(chatUri, body(messages, schema, current), headers)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.taxonomy.Taxonomy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the classifier that {@link LlmSettings} asks for. {@code auto} probes the configured
  * Ollama ({@code GET /api/tags}): if it answers and has the model, Ollama is used; otherwise the
- * offline classifier, said loudly once.
+ * offline classifier, said loudly once. The model classifiers record their calls and policy in
+ * {@code registry}.
  */
 public final class Providers {
 
@@ -25,22 +27,22 @@ public final class Providers {
     private Providers() {
     }
 
-    public static Classifier create(LlmSettings settings, ScheduledExecutorService scheduler) {
+    public static Classifier create(LlmSettings settings, ScheduledExecutorService scheduler, MeterRegistry registry) {
         return switch (settings.provider()) {
             case OFFLINE -> offline(settings);
-            case OLLAMA -> llm(settings, scheduler, new OllamaClient(http(settings), settings.endpoint("/api/chat"),
-                    settings.model()));
-            case OPENAI -> llm(settings, scheduler, new OpenAiClient(http(settings),
+            case OLLAMA -> llm(settings, scheduler, registry, new OllamaClient(http(settings),
+                    settings.endpoint("/api/chat"), settings.model()));
+            case OPENAI -> llm(settings, scheduler, registry, new OpenAiClient(http(settings),
                     settings.endpoint("/v1/chat/completions"), settings.model(), settings.apiKey()));
-            case AUTO -> auto(settings, scheduler);
+            case AUTO -> auto(settings, scheduler, registry);
         };
     }
 
-    private static Classifier auto(LlmSettings settings, ScheduledExecutorService scheduler) {
+    private static Classifier auto(LlmSettings settings, ScheduledExecutorService scheduler, MeterRegistry registry) {
         String problem = probeOllama(settings);
         if (problem == null) {
             LOG.info("LLM_PROVIDER=auto: using Ollama at {} with model {}", settings.apiUrl(), settings.model());
-            return create(withProvider(settings, LlmSettings.Provider.OLLAMA), scheduler);
+            return create(withProvider(settings, LlmSettings.Provider.OLLAMA), scheduler, registry);
         }
         LOG.warn("""
 
@@ -80,12 +82,13 @@ public final class Providers {
         }
     }
 
-    private static LlmClassifier llm(LlmSettings settings, ScheduledExecutorService scheduler, LlmClient client) {
+    private static LlmClassifier llm(LlmSettings settings, ScheduledExecutorService scheduler, MeterRegistry registry,
+                                     LlmClient client) {
         Taxonomy taxonomy = settings.taxonomyFile() == null ? Taxonomy.defaults() : TaxonomyFile.read(settings.taxonomyFile());
         LlmPolicy policy = new LlmPolicy(client.model(), settings.policy(), scheduler,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), registry);
         return new LlmClassifier(client, policy, new AnswerSchema(taxonomy), new Prompt(taxonomy, settings.promptMaxChars()),
-                settings.maxAttempts(), settings.conversationMaxChars(), System::nanoTime);
+                settings.maxAttempts(), settings.conversationMaxChars(), System::nanoTime, registry);
     }
 
     private static LlmHttp http(LlmSettings settings) {

@@ -31,6 +31,11 @@ final class OffsetTracker {
         notifyAll();
     }
 
+    /** Records started and not ended yet. */
+    synchronized int inFlight() {
+        return started;
+    }
+
     /** The offset to commit, or -1 when nothing was seen. */
     synchronized long committable() {
         return unfinished.isEmpty() ? next : unfinished.first();

@@ -1,5 +1,8 @@
 package dev.triage.classifier.worker;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +35,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * goes back to the head of the queue and the {@link OutageGate} stops new starts for a while: an
  * outage pauses consumption instead of draining the backlog into the dead-letter topic.
  * Rebalance and shutdown wait (bounded) for the records in flight and commit.
+ *
+ * <p>Gauges, until closed: {@code triage.classifier.in.flight} (records started and not finished:
+ * with the model, at most {@code maxConcurrent}, or waiting for their outputs' acknowledgement)
+ * and {@code triage.classifier.queued} (polled, waiting to start).
  */
 public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRebalanceListener {
 
@@ -51,12 +58,14 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
     private final Map<TopicPartition, OffsetTracker> trackers = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Thread thread;
+    private final MeterRegistry registry;
+    private final List<Meter> gauges;
     private volatile boolean running = true;
     private long lastCommitNanos;
 
     public ParallelWorker(Consumer<byte[], byte[]> consumer, RecordProcessor processor, String topic,
                           int maxConcurrent, Duration drainTimeout, ScheduledExecutorService timer,
-                          Duration outageFirstWait, Duration outageMaxWait) {
+                          Duration outageFirstWait, Duration outageMaxWait, MeterRegistry registry) {
         this.consumer = consumer;
         this.processor = processor;
         this.topic = topic;
@@ -67,6 +76,12 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
         this.permits = new Semaphore(maxConcurrent);
         this.thread = new Thread(this, "triage-classifier-worker");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("classifier worker stopped", e));
+        this.registry = registry;
+        this.gauges = List.of(
+                Gauge.builder("triage.classifier.in.flight", trackers, ParallelWorker::inFlight)
+                        .description("Records started and not finished yet").register(registry),
+                Gauge.builder("triage.classifier.queued", queue, ConcurrentLinkedDeque::size)
+                        .description("Records polled and waiting to start").register(registry));
     }
 
     public ParallelWorker start() {
@@ -216,10 +231,18 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
         });
     }
 
-    /** Stops polling, waits (bounded) for the records in flight, commits, closes the consumer. */
+    private static double inFlight(Map<TopicPartition, OffsetTracker> trackers) {
+        return trackers.values().stream().mapToInt(OffsetTracker::inFlight).sum();
+    }
+
+    /** Stops polling, waits (bounded) for the records in flight, commits, closes the consumer; drops the gauges. */
     @Override
     public void close() throws InterruptedException {
         running = false;
-        thread.join(drainTimeout.toMillis() + 5_000);
+        try {
+            thread.join(drainTimeout.toMillis() + 5_000);
+        } finally {
+            gauges.forEach(registry::remove);
+        }
     }
 }

@@ -9,18 +9,23 @@ import dev.triage.core.json.PayloadException;
 import dev.triage.core.kafka.DeadLetter;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.Topics;
+import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +33,10 @@ import java.util.concurrent.CompletableFuture;
  * request), or for a record-caused failure its dead letter (plus an error reply). The future
  * completes when Kafka acknowledged every output; it fails only when the record must be tried
  * again later (the model server or Kafka is away), never for the record's own fault.
+ *
+ * <p>Counts, once Kafka acknowledged them: {@code triage.classifier.records.classified},
+ * {@code triage.classifier.records.dead.lettered} (tag {@code code}: the error code) and
+ * {@code triage.classifier.replies.sent} (tag {@code type}: {@code result} or {@code error}).
  */
 public final class RecordProcessor {
 
@@ -38,12 +47,29 @@ public final class RecordProcessor {
     private final Classifier classifier;
     private final Topics topics;
     private final Clock clock;
+    private final Counter classifiedCount;
+    private final Map<ErrorCode, Counter> deadLetterCounts = new EnumMap<>(ErrorCode.class);
+    private final Counter resultReplies;
+    private final Counter errorReplies;
 
-    public RecordProcessor(Producer<byte[], byte[]> producer, Classifier classifier, Topics topics, Clock clock) {
+    public RecordProcessor(Producer<byte[], byte[]> producer, Classifier classifier, Topics topics, Clock clock,
+                           MeterRegistry registry) {
         this.producer = producer;
         this.classifier = classifier;
         this.topics = topics;
         this.clock = clock;
+        this.classifiedCount = Counter.builder("triage.classifier.records.classified")
+                .description("Records classified, their result acknowledged by Kafka").register(registry);
+        for (ErrorCode code : ErrorCode.values()) {
+            deadLetterCounts.put(code, Counter.builder("triage.classifier.records.dead.lettered").tag("code", code.name())
+                    .description("Records dead-lettered, by error code").register(registry));
+        }
+        this.resultReplies = replies(registry, "result");
+        this.errorReplies = replies(registry, "error");
+    }
+
+    /** A result or dead letter, and the reply of a synchronous request if it gets one. */
+    private record Outputs(ProducerRecord<byte[], byte[]> output, Optional<ProducerRecord<byte[], byte[]>> reply) {
     }
 
     /**
@@ -56,62 +82,75 @@ public final class RecordProcessor {
             conversation = EnvelopeValidator.validate(Json.decode(record.value(), ConversationEnvelope.class));
         } catch (PayloadException e) {
             classified.run();
-            return send(deadLetter(record, new RecordRejectedException(ErrorCode.INVALID_PAYLOAD, e.getMessage(),
-                    0, null, 0, null), e));
+            RecordRejectedException why = new RecordRejectedException(ErrorCode.INVALID_PAYLOAD, e.getMessage(),
+                    0, null, 0, null);
+            return send(deadLetter(record, why, e), deadLetterCounts.get(why.code()), errorReplies);
         }
         return classifier.classify(conversation).handle((labels, error) -> {
             classified.run();
             if (error == null) {
-                return send(results(record, conversation, labels));
+                return send(results(record, conversation, labels), classifiedCount, resultReplies);
             }
             Throwable cause = Failures.cause(error);
             if (cause instanceof RecordRejectedException rejected) {
-                return send(deadLetter(record, rejected, rejected));
+                return send(deadLetter(record, rejected, rejected), deadLetterCounts.get(rejected.code()), errorReplies);
             }
             return CompletableFuture.<Void>failedFuture(cause);
         }).thenCompose(sent -> sent);
     }
 
-    private List<ProducerRecord<byte[], byte[]>> results(ConsumerRecord<byte[], byte[]> record,
-                                                         ConversationEnvelope conversation, Labels labels) {
+    private Outputs results(ConsumerRecord<byte[], byte[]> record, ConversationEnvelope conversation, Labels labels) {
         ClassificationResult result = new ClassificationResult(ClassificationResult.VERSION, conversation.id(),
                 conversation.idType(), conversation.source(), labels.classification(), classifier.model(),
                 classifier.taxonomyVersion(), labels.attempts(), labels.latencyMs(), labels.tokens(), clock.instant());
-        List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
-        outputs.add(new ProducerRecord<>(topics.classifications(), record.key(), Json.encode(result)));
-        Replies.to(record, result, null, clock.instant()).ifPresent(outputs::add);
-        return outputs;
+        return new Outputs(new ProducerRecord<>(topics.classifications(), record.key(), Json.encode(result)),
+                Replies.to(record, result, null, clock.instant()));
     }
 
-    private List<ProducerRecord<byte[], byte[]>> deadLetter(ConsumerRecord<byte[], byte[]> record,
-                                                            RecordRejectedException why, Throwable error) {
-        LOG.warn("dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), why.code(),
-                why.getMessage());
-        List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
-        outputs.add(DeadLetter.withLlm(DeadLetter.of(record, topics.deadLetter(), STAGE, why.code(), error,
-                Math.max(1, why.attempts()), clock.instant()), why.model(), why.httpStatus(), why.llmOutput()));
-        ErrorReply reply = new ErrorReply(why.code().name(), why.getMessage());
-        Replies.to(record, reply, reply.code(), clock.instant()).ifPresent(outputs::add);
-        return outputs;
-    }
-
-    private CompletableFuture<Void> send(List<ProducerRecord<byte[], byte[]>> outputs) {
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[outputs.size()];
-        for (int i = 0; i < outputs.size(); i++) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks[i] = ack;
-            try {
-                producer.send(outputs.get(i), (metadata, error) -> {
-                    if (error == null) {
-                        ack.complete(null);
-                    } else {
-                        ack.completeExceptionally(error);
-                    }
-                });
-            } catch (RuntimeException e) {
-                ack.completeExceptionally(e);
-            }
+    private Outputs deadLetter(ConsumerRecord<byte[], byte[]> record, RecordRejectedException why, Throwable error) {
+        // the gateway's request id, so this line can be found from the HTTP response's X-Request-Id
+        String correlationId = TriageHeaders.get(record.headers(), TriageHeaders.CORRELATION_ID);
+        try (MDC.MDCCloseable request = correlationId == null ? null : MDC.putCloseable("correlation_id", correlationId)) {
+            LOG.warn("dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), why.code(),
+                    why.getMessage());
         }
-        return CompletableFuture.allOf(acks);
+        ProducerRecord<byte[], byte[]> deadLetter = DeadLetter.withLlm(DeadLetter.of(record, topics.deadLetter(), STAGE,
+                why.code(), error, Math.max(1, why.attempts()), clock.instant()), why.model(), why.httpStatus(),
+                why.llmOutput());
+        ErrorReply reply = new ErrorReply(why.code().name(), why.getMessage());
+        return new Outputs(deadLetter, Replies.to(record, reply, reply.code(), clock.instant()));
+    }
+
+    /** Sends the outputs; once all are acknowledged, counts the record in {@code sent}, its reply in {@code replied}. */
+    private CompletableFuture<Void> send(Outputs outputs, Counter sent, Counter replied) {
+        CompletableFuture<Void> output = send(outputs.output());
+        if (outputs.reply().isEmpty()) {
+            return output.thenRun(sent::increment);
+        }
+        return CompletableFuture.allOf(output, send(outputs.reply().get())).thenRun(() -> {
+            sent.increment();
+            replied.increment();
+        });
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> output) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            producer.send(output, (metadata, error) -> {
+                if (error == null) {
+                    ack.complete(null);
+                } else {
+                    ack.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            ack.completeExceptionally(e);
+        }
+        return ack;
+    }
+
+    private static Counter replies(MeterRegistry registry, String type) {
+        return Counter.builder("triage.classifier.replies.sent").tag("type", type)
+                .description("Replies to synchronous requests, acknowledged by Kafka").register(registry);
     }
 }

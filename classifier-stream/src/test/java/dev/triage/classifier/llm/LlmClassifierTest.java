@@ -10,6 +10,8 @@ import dev.triage.core.model.IdType;
 import dev.triage.core.model.Message;
 import dev.triage.core.model.Source;
 import dev.triage.core.taxonomy.Taxonomy;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +25,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The classifier's attempt logic with a scripted client (no server). */
+/** The classifier's attempt logic and call timer with a scripted client (no server); each answer takes 250 ms. */
 class LlmClassifierTest {
 
     private static final String VALID = "{\"intent\": \"refund_request\", \"topic\": \"billing\", \"sentiment\": \"negative\"}";
@@ -35,6 +39,8 @@ class LlmClassifierTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<List<ChatMessage>> asked = new ArrayList<>();
     private final Deque<Object> script = new ArrayDeque<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AtomicLong nanoTime = new AtomicLong();
 
     @AfterEach
     void stop() {
@@ -90,6 +96,40 @@ class LlmClassifierTest {
         assertThat(asked).isEmpty();
     }
 
+    @Test
+    void eachAnswerIsTimedUnderItsOutcome() {
+        script.add(new LlmAnswer("{\"intent\": \"teleport\"}", 200, null));
+        script.add(new LlmAnswer(VALID, 200, null));
+
+        classifier(3, 1000).classify(conversation("I want my money back")).join();
+
+        assertThat(calls("bad_output").count()).isEqualTo(1);
+        assertThat(calls("success").count()).isEqualTo(1);
+        assertThat(calls("success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250.0);
+        assertThat(calls("rejected").count()).isZero();
+    }
+
+    @Test
+    void aRefusalIsTimedAsRejectedAndAnOutageAsUnavailableNeitherAsSuccess() {
+        script.add(new LlmRejectedException("context too long", 400));
+        script.add(new LlmUnavailableException("model not found", 404));
+        LlmClassifier classifier = classifier(3, 1000);
+
+        assertThatThrownBy(() -> classifier.classify(conversation("hi")).join()).isNotNull();
+        assertThatThrownBy(() -> classifier.classify(conversation("hi")).join()).isNotNull();
+
+        assertThat(calls("rejected").count()).isEqualTo(1);
+        assertThat(calls("rejected").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250.0);
+        assertThat(calls("unavailable").count()).isEqualTo(1);
+        assertThat(calls("success").count()).isZero();
+        assertThat(calls("bad_output").count()).isZero();
+    }
+
+    private Timer calls(String outcome) {
+        return registry.get("triage.llm.calls")
+                .tags("provider", "scripted-protocol", "model", "scripted", "outcome", outcome).timer();
+    }
+
     private LlmClassifier classifier(int maxAttempts, int maxChars) {
         LlmClient client = new LlmClient() {
             @Override
@@ -98,17 +138,23 @@ class LlmClassifierTest {
             }
 
             @Override
+            public String provider() {
+                return "scripted-protocol";
+            }
+
+            @Override
             public CompletableFuture<LlmAnswer> chat(List<ChatMessage> messages, ObjectNode schema) {
                 asked.add(messages);
+                nanoTime.addAndGet(TimeUnit.MILLISECONDS.toNanos(250));
                 Object next = script.poll();
                 return next instanceof LlmAnswer a ? CompletableFuture.completedFuture(a)
                         : CompletableFuture.failedFuture((Throwable) next);
             }
         };
         LlmPolicy policy = new LlmPolicy("test", new LlmPolicy.Settings(1, Duration.ofMillis(1), Duration.ofMillis(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), scheduler, () -> 0.0);
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), scheduler, () -> 0.0, registry);
         return new LlmClassifier(client, policy, new AnswerSchema(Taxonomy.defaults()), new Prompt(Taxonomy.defaults(), 8000),
-                maxAttempts, maxChars, System::nanoTime);
+                maxAttempts, maxChars, nanoTime::get, registry);
     }
 
     private static ConversationEnvelope conversation(String text) {

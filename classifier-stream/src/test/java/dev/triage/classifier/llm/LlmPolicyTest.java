@@ -1,6 +1,7 @@
 package dev.triage.classifier.llm;
 
 import io.github.resilience4j.core.functions.Either;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class LlmPolicyTest {
             Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @AfterEach
     void stop() {
@@ -50,7 +52,7 @@ class LlmPolicyTest {
 
     @Test
     void transientFailuresAreRetriedUntilTheySucceed() {
-        LlmPolicy policy = new LlmPolicy("t1", fast(), scheduler, () -> 0.0);
+        LlmPolicy policy = new LlmPolicy("t1", fast(), scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         String answer = policy.<String>call(() -> calls.incrementAndGet() < 3
@@ -63,7 +65,7 @@ class LlmPolicyTest {
 
     @Test
     void rejectedConversationsAndUnavailableServersAreNotRetried() {
-        LlmPolicy policy = new LlmPolicy("t2", fast(), scheduler, () -> 0.0);
+        LlmPolicy policy = new LlmPolicy("t2", fast(), scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> policy.<String>call(() -> {
@@ -78,9 +80,27 @@ class LlmPolicyTest {
     }
 
     @Test
+    void retriesAndTheBreakerArePublishedWithResilience4jsNamesUntilClosed() {
+        LlmPolicy policy = new LlmPolicy("m1", fast(), scheduler, () -> 0.0, registry);
+        AtomicInteger calls = new AtomicInteger();
+
+        policy.<String>call(() -> calls.incrementAndGet() < 2
+                ? CompletableFuture.failedFuture(new LlmTransientException("503", 503, null, null))
+                : CompletableFuture.completedFuture("ok")).join();
+
+        assertThat(registry.get("resilience4j.retry.calls").tags("name", "m1", "kind", "successful_with_retry")
+                .functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get("resilience4j.circuitbreaker.state").tags("name", "m1", "state", "closed")
+                .gauge().value()).isEqualTo(1.0);
+        policy.close();
+        assertThat(registry.find("resilience4j.circuitbreaker.state").tags("name", "m1").meters()).isEmpty();
+        assertThat(registry.find("resilience4j.retry.calls").tags("name", "m1").meters()).isEmpty();
+    }
+
+    @Test
     void aCallThatHangsIsCutByTheTimeLimiterAndRetried() {
         LlmPolicy policy = new LlmPolicy("t3", new LlmPolicy.Settings(2, Duration.ofMillis(1), Duration.ofMillis(1),
-                Duration.ofMillis(50), Duration.ofSeconds(10)), scheduler, () -> 0.0);
+                Duration.ofMillis(50), Duration.ofSeconds(10)), scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         String answer = policy.<String>call(() -> calls.incrementAndGet() == 1

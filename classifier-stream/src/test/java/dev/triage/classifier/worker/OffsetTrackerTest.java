@@ -15,15 +15,19 @@ class OffsetTrackerTest {
             tracker.started();
         }
 
+        assertThat(tracker.inFlight()).isEqualTo(4);
+
         tracker.ended(12, true);
         tracker.ended(13, true);
         assertThat(tracker.committable()).isEqualTo(10);
+        assertThat(tracker.inFlight()).isEqualTo(2);
 
         tracker.ended(10, true);
         assertThat(tracker.committable()).isEqualTo(11);
 
         tracker.ended(11, false); // handed back to be tried again: still unfinished
         assertThat(tracker.committable()).isEqualTo(11);
+        assertThat(tracker.inFlight()).isZero();
         assertThat(tracker.awaitNoneStarted(10)).isTrue();
 
         tracker.started();

@@ -1,5 +1,6 @@
 package dev.triage.sink.write;
 
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
@@ -58,16 +59,17 @@ public final class ResultWriter {
     /**
      * Marks dead-lettered queries failed, unless they were processed meanwhile (a replay's result
      * may be written before an older dead letter is read: the two come from different topics).
+     * Completes with the number of queries marked.
      */
-    public CompletableFuture<Void> markFailed(List<QueryFailure> failures) {
+    public CompletableFuture<Integer> markFailed(List<QueryFailure> failures) {
         if (failures.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(0);
         }
         List<WriteModel<Document>> updates = failures.stream().<WriteModel<Document>>map(f -> new UpdateOneModel<>(
                 Filters.and(Filters.eq("_id", QueryIds.toBson(f.id(), f.idType())), Filters.ne("processed", true)),
                 Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", f.error()),
                         Updates.set("updated_at", Date.from(clock.instant()))))).toList();
-        return Publishers.first(queries.bulkWrite(updates, UNORDERED)).thenApply(done -> null);
+        return Publishers.first(queries.bulkWrite(updates, UNORDERED)).thenApply(BulkWriteResult::getMatchedCount);
     }
 
     /** Completes when both bulk writes are acknowledged; fails if MongoDB could not take them. */

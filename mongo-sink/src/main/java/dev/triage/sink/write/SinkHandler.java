@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * Decodes a batch of results and writes them with the {@link ResultWriter}; a record that is not
  * a valid result is dead-lettered. Records of the dead-letter topic mark their queries failed;
  * records of the stats topic update the stats collection. Returns only when MongoDB and Kafka acknowledged everything.
+ * The MongoDB writes are timed and counted by {@link SinkMetrics}.
  */
 public final class SinkHandler implements BatchLoop.BatchHandler {
 
@@ -42,9 +43,10 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
     private final String deadLetterTopic;
     private final Duration writeTimeout;
     private final Clock clock;
+    private final SinkMetrics metrics;
 
     public SinkHandler(ResultWriter writer, StatsWriter statsWriter, String statsTopic, Producer<byte[], byte[]> producer,
-                       String deadLetterTopic, Duration writeTimeout, Clock clock) {
+                       String deadLetterTopic, Duration writeTimeout, Clock clock, SinkMetrics metrics) {
         this.writer = writer;
         this.statsWriter = statsWriter;
         this.statsTopic = statsTopic;
@@ -52,6 +54,7 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         this.deadLetterTopic = deadLetterTopic;
         this.writeTimeout = writeTimeout;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -77,9 +80,12 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
                         e, 1, clock.instant())));
             }
         }
-        writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        writer.markFailed(failures).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        statsWriter.write(counts).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        metrics.write(batch.count(), () -> {
+            writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            int marked = writer.markFailed(failures).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            statsWriter.write(counts).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new SinkMetrics.Written(results.size(), marked);
+        });
         for (Future<RecordMetadata> sent : deadLetters) {
             sent.get();
         }

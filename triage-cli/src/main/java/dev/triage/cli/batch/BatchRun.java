@@ -59,8 +59,8 @@ final class BatchRun {
     private final MongoCollection<Document> queries;
 
     BatchRun(Env env, MongoCollection<Document> queries) {
-        // a batch is a passing process: the statistics are left to the long-running classifiers
-        this.env = env.with(Map.of("STATS_ENABLED", "false"));
+        // a batch is a passing process: the statistics and metrics servers are left to the long-running services
+        this.env = env.with(Map.of("STATS_ENABLED", "false", "CLASSIFIER_METRICS_PORT", "-1", "SINK_METRICS_PORT", "-1"));
         this.queries = queries;
     }
 

@@ -14,6 +14,7 @@ import dev.triage.cli.batch.MongoOptions;
 import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.metrics.TriageMetrics;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.IdType;
 import dev.triage.core.model.Message;
@@ -136,7 +137,7 @@ public final class DoctorCommand implements Callable<Integer> {
     private void checkModel(LlmSettings settings) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            Classifier classifier = Providers.create(settings, scheduler);
+            Classifier classifier = Providers.create(settings, scheduler, TriageMetrics.registry());
             if (classifier.model().equals("offline") && settings.provider() != LlmSettings.Provider.OFFLINE) {
                 report.warn("no model server: the offline keyword classifier will be used",
                         "start Ollama with the model (ollama pull " + settings.model() + ") or set LLM_PROVIDER/LLM_API_URL");

@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * The whole pipeline in one process: embedded Kafka and MongoDB, then the sink, the classifier and
- * the gateway wired to them. Everything else comes from the environment as for the real services.
- * Closing stops the services first, then the servers.
+ * the gateway wired to them. Everything else comes from the environment as for the real services,
+ * except the classifier's and the sink's metrics servers: they are off, the gateway's {@code /metrics}
+ * serves the one registry of the process. Closing stops the services first, then the servers.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -74,7 +75,9 @@ public final class LocalStack implements AutoCloseable {
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "MONGODB_URI", mongo.connectionString(),
                     "GATEWAY_PORT", String.valueOf(options.gatewayPort()),
-                    "STATS_STATE_DIR", options.dataDir().resolve("streams").toString()));
+                    "STATS_STATE_DIR", options.dataDir().resolve("streams").toString(),
+                    "CLASSIFIER_METRICS_PORT", "-1",
+                    "SINK_METRICS_PORT", "-1"));
             if (options.llmSim() != null) {
                 // results say model "llm-sim": its labels come from a hash of the text, not its meaning
                 LlmSimulator sim = opened.add(LlmSimulator.start(0, options.llmSim(), List.of(LLM_SIM_MODEL), 1));

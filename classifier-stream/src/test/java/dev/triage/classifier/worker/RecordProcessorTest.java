@@ -1,0 +1,99 @@
+package dev.triage.classifier.worker;
+
+import dev.triage.classifier.offline.OfflineClassifier;
+import dev.triage.core.json.Json;
+import dev.triage.core.kafka.ErrorCode;
+import dev.triage.core.kafka.Topics;
+import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.IdType;
+import dev.triage.core.model.Message;
+import dev.triage.core.model.Source;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The processor's counters, with the offline classifier and a producer whose acknowledgements the test gives. */
+class RecordProcessorTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
+            new ByteArraySerializer());
+    private final RecordProcessor processor = new RecordProcessor(producer, new OfflineClassifier(), Topics.defaults(),
+            Clock.fixed(NOW, ZoneOffset.UTC), registry);
+
+    @Test
+    void aClassifiedRequestAndItsReplyAreCountedOnceKafkaAcknowledgedBoth() {
+        CompletableFuture<Void> done = processor.process(request("c-1", "I want a refund"), () -> { });
+
+        producer.completeNext();
+        assertThat(count("triage.classifier.records.classified")).isZero();
+        producer.completeNext();
+        done.join();
+
+        assertThat(count("triage.classifier.records.classified")).isEqualTo(1.0);
+        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "result").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "error").counter().count()).isZero();
+    }
+
+    @Test
+    void deadLettersAreCountedByErrorCode() {
+        CompletableFuture<Void> done = processor.process(record("bad-1", "{not json".getBytes(StandardCharsets.UTF_8)),
+                () -> { });
+        producer.completeNext();
+        done.join();
+
+        assertThat(deadLettered(ErrorCode.INVALID_PAYLOAD)).isEqualTo(1.0);
+        assertThat(deadLettered(ErrorCode.LLM_BAD_OUTPUT)).isZero();
+        assertThat(count("triage.classifier.records.classified")).isZero();
+        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "error").counter().count()).isZero();
+    }
+
+    @Test
+    void aRecordWhoseOutputKafkaRefusedIsNotCounted() {
+        CompletableFuture<Void> done = processor.process(record("c-2", conversation("c-2", "where is my parcel")), () -> { });
+        producer.errorNext(new IllegalStateException("broker away"));
+
+        assertThatThrownBy(done::join).hasRootCauseInstanceOf(IllegalStateException.class);
+        assertThat(count("triage.classifier.records.classified")).isZero();
+    }
+
+    private double count(String name) {
+        return registry.get(name).counter().count();
+    }
+
+    private double deadLettered(ErrorCode code) {
+        return registry.get("triage.classifier.records.dead.lettered").tag("code", code.name()).counter().count();
+    }
+
+    private static ConsumerRecord<byte[], byte[]> request(String id, String text) {
+        ConsumerRecord<byte[], byte[]> record = record(id, conversation(id, text));
+        TriageHeaders.put(record.headers(), TriageHeaders.CORRELATION_ID, "corr-" + id);
+        TriageHeaders.put(record.headers(), TriageHeaders.REPLY_TO, "replies");
+        return record;
+    }
+
+    private static byte[] conversation(String id, String text) {
+        return Json.encode(ConversationEnvelope.of(id, IdType.STRING, Source.API, List.of(new Message("customer", text)),
+                Map.of(), NOW));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String id, byte[] value) {
+        return new ConsumerRecord<>("triage.conversations", 0, 7, id.getBytes(StandardCharsets.UTF_8), value);
+    }
+}
