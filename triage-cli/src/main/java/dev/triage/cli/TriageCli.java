@@ -50,14 +50,20 @@ public final class TriageCli implements Runnable {
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
             System.setProperty(COMMON_POOL_PARALLELISM, "4");
         }
-        // Before the first logger exists: logback.xml reads the level from this property, and
-        // LOG_LEVEL may come from .env, which logback itself does not read.
+        // Before the first logger exists: logback.xml reads the level and format from these
+        // properties, and LOG_LEVEL / LOG_FORMAT may come from .env, which logback does not read.
         String level = Env.load().string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
         if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
             System.err.println("triage: LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, was '" + level + "'");
             System.exit(EXIT_CONFIG);
         }
         System.setProperty("LOG_LEVEL", level);
+        String format = Env.load().string("LOG_FORMAT", "text").toUpperCase(Locale.ROOT);
+        if (!List.of("TEXT", "JSON").contains(format)) {
+            System.err.println("triage: LOG_FORMAT must be text or json, was '" + format.toLowerCase(Locale.ROOT) + "'");
+            System.exit(EXIT_CONFIG);
+        }
+        System.setProperty("LOG_FORMAT", format);
         System.exit(commandLine().execute(args));
     }
 
