@@ -5,6 +5,7 @@ import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.KafkaSettings;
 import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
@@ -105,6 +106,9 @@ class ClassifierServiceIT {
 
     @Test
     void synchronousRequestsGetAReplyOnTheirPartitionAndExpiredOnesDoNot() {
+        // a gateway creates its own reply topic; here one with three partitions stands in for it
+        TopicAdmin.ensureTopics(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1), List.of(topics.replies()),
+                Duration.ofSeconds(30));
         client.send(request("s-1", "Please cancel my subscription", Instant.now().plusSeconds(60)));
         client.send(request("s-expired", "Please cancel my subscription", Instant.now().minusSeconds(1)));
         client.send(request("s-empty", " ", Instant.now().plusSeconds(60)));

@@ -41,8 +41,11 @@ public record Topics(String conversations, String classifications, String replie
         return deadLetter + ".parked";
     }
 
-    /** The topics every service makes sure exist at start. */
+    /**
+     * The topics every service makes sure exist at start. Not {@code replies}: it is only the
+     * prefix of each gateway's own reply topic, which the gateway creates.
+     */
     public List<String> all() {
-        return List.of(conversations, classifications, replies, deadLetter, stats);
+        return List.of(conversations, classifications, deadLetter, stats);
     }
 }
