@@ -1,32 +1,45 @@
 package dev.triage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.triage.cli.local.LocalStack;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
+import dev.triage.core.metrics.TriageMetrics;
+import dev.triage.gateway.GatewayConfig;
+import dev.triage.gateway.GatewayService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** {@code triage send} as a user runs it: the real gateway of the embedded stack, over HTTP. */
+/**
+ * {@code triage send} as a user runs it, over HTTP: against the real gateway of the embedded stack,
+ * and against gateways of its own on the same broker with API keys and a rate limit, or held busy.
+ */
 class SendCommandIT {
+
+    private static final String LIMITED_KEY = "send-it-key";
 
     @TempDir
     static Path stackDir;
@@ -35,14 +48,23 @@ class SendCommandIT {
     @TempDir
     Path dir;
 
+    /** Beside the stack's own: API keys required and 3 requests per second per client. */
+    static GatewayService limited;
+
     @BeforeAll
     static void start() {
         stack = LocalStack.start(new Env(Map.of("LLM_PROVIDER", "offline")), new LocalStack.Options(0, 0, 0, stackDir, null));
+        limited = gateway(Map.of("GATEWAY_INSTANCE_ID", "send-it-limited", "GATEWAY_RATE_LIMIT", "3",
+                "GATEWAY_API_KEYS", LIMITED_KEY));
     }
 
     @AfterAll
     static void stop() {
-        stack.close();
+        try (LocalStack s = stack) {
+            if (limited != null) {
+                limited.close();
+            }
+        }
     }
 
     @Test
@@ -147,61 +169,97 @@ class SendCommandIT {
         assertThat(Json.tree(Files.readAllBytes(Path.of(summary.get("output").asText())))).isEmpty();
     }
 
+    @Test
+    void answers429AreRetriedAfterRetryAfterUntilEveryConversationIsClassified() throws Exception {
+        Path file = write("eight.jsonl", conversations("limited", 8));
+        double limitedBefore = requestsAnswered(429);
+        long started = System.nanoTime();
+
+        CliRun run = send(limited, file, "--concurrency", "8", "--api-key", LIMITED_KEY);
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("sent 8, ok 8, failed 0");
+        assertThat(onlyResultsFile()).hasSize(8);
+        // 8 at 3 per second: the first 3 pass at once, the rest after one or two Retry-After waits
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(2_000_000_000L);
+        await().untilAsserted(() -> assertThat(requestsAnswered(429) - limitedBefore).isGreaterThanOrEqualTo(5));
+    }
+
+    @Test
+    void withoutOrWithAWrongKeyEachConversationFailsUnauthorizedAndIsNotRetried() throws Exception {
+        Path file = write("two.jsonl", conversations("keyless", 2));
+        double before = requestsAnswered(401);
+
+        CliRun missing = send(limited, file, "--json");
+        CliRun wrong = send(limited, file, "--json", "--api-key", "not-" + LIMITED_KEY);
+
+        for (CliRun run : List.of(missing, wrong)) {
+            assertThat(run.exit()).as(run.err()).isEqualTo(1);
+            JsonNode summary = Json.tree(run.out().strip().getBytes(StandardCharsets.UTF_8));
+            assertThat(summary.get("failed_by_type").get("Unauthorized").asInt()).isEqualTo(2);
+            assertThat(summary.get("ok").asInt()).isZero();
+        }
+        await().untilAsserted(() -> assertThat(requestsAnswered(401) - before).isEqualTo(4));
+    }
+
     /**
-     * The gateway itself never answers 429, so a small server stands in for a rate-limiting proxy
-     * in front of it: 429 with Retry-After 1 once, then 200; 503 always; 400 always.
+     * A real 503: a gateway admitting one waiting request, whose conversations topic no classifier
+     * reads, is held by one request; {@code send} is then told 503 with Retry-After 1 on every try.
      */
     @Test
-    void answers429And503AreRetriedAfterRetryAfterOtherErrorsAreNot() throws Exception {
-        Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
-        List<String> authorizations = new CopyOnWriteArrayList<>();
-        HttpServer proxy = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        proxy.createContext("/classify", exchange -> {
-            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            JsonNode body = Json.tree(exchange.getRequestBody().readAllBytes());
-            String number = body.get("conversation_number").asText();
-            List<Long> seen = arrivals.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>());
-            seen.add(System.nanoTime());
-            switch (number) {
-                case "limited" -> answer(exchange, seen.size() == 1 ? 429 : 200, seen.size() == 1 ? error("RateLimited")
-                        : "{\"conversation_number\": \"limited\", \"classification\": {\"intent\": \"other\"}}");
-                case "down" -> answer(exchange, 503, error("Unavailable"));
-                default -> answer(exchange, 400, error("ValidationError"));
-            }
-        });
-        proxy.start();
-        try {
-            Path file = write("c.jsonl", Stream.of("limited", "down", "invalid")
-                    .map(n -> "{\"conversation_number\": \"" + n + "\", \"messages\": []}").reduce("", (a, b) -> a + b + "\n"));
+    void answers503AreRetriedThreeTimesThenReportedAsUnavailable() throws Exception {
+        try (GatewayService busy = gateway(Map.of("GATEWAY_INSTANCE_ID", "send-it-busy", "GATEWAY_MAX_PENDING", "1",
+                "CLASSIFY_TIMEOUT", "8s", "TOPIC_CONVERSATIONS", "send-it.unread.conversations"))) {
+            CompletableFuture<HttpResponse<String>> holder = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + busy.port() + "/classify")).POST(HttpRequest.BodyPublishers.ofString(
+                    conversations("holder", 1))).build(), HttpResponse.BodyHandlers.ofString());
+            await().until(() -> pending("send-it-busy") == 1);
+            double before = requestsAnswered(503);
 
-            CliRun run = CliRun.of("send", file.toString(), "--url", "http://localhost:" + proxy.getAddress().getPort(),
-                    "--out-dir", outDir().toString(), "--api-key", "k-123");
+            CliRun run = send(busy, write("one.jsonl", conversations("busy", 1)));
 
             assertThat(run.exit()).as(run.err()).isEqualTo(1);
-            assertThat(run.out()).contains("sent 3, ok 1, failed 2", "failed Unavailable: 1", "failed ValidationError: 1");
-            assertThat(arrivals.get("limited")).hasSize(2);
-            assertThat(arrivals.get("limited").get(1) - arrivals.get("limited").get(0)).isGreaterThanOrEqualTo(1_000_000_000L);
-            assertThat(arrivals.get("down")).hasSize(4);
-            assertThat(arrivals.get("invalid")).hasSize(1);
-            assertThat(authorizations).containsOnly("Bearer k-123");
-            assertThat(onlyResultsFile()).hasSize(1);
-        } finally {
-            proxy.stop(0);
+            assertThat(run.out()).contains("sent 1, ok 0, failed 1", "failed Unavailable: 1",
+                    "too many requests are waiting");
+            await().untilAsserted(() -> assertThat(requestsAnswered(503) - before).isEqualTo(4));
+            assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
         }
     }
 
-    private static String error(String type) {
-        return "{\"error\": {\"type\": \"" + type + "\", \"message\": \"" + type + " from the stand-in\"}}";
+    /** A gateway of its own on the stack's broker and MongoDB, reading no queries (the stack's relays them). */
+    private static GatewayService gateway(Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers(),
+                "MONGODB_URI", stack.mongoUri(), "GATEWAY_PORT", "0", "RELAY_ENABLED", "false"));
+        env.putAll(settings);
+        return GatewayService.start(GatewayConfig.fromEnv(new Env(env)));
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        // 0 for 503 keeps the three retries fast; the 429 checks that the wait is honoured
-        exchange.getResponseHeaders().add("Retry-After", status == 429 ? "1" : "0");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+    /** Requests the gateways of this JVM answered with {@code status}, from their shared registry. */
+    private static double requestsAnswered(int status) {
+        return TriageMetrics.registry().find("triage.http.requests").tag("status", String.valueOf(status)).timers()
+                .stream().mapToDouble(Timer::count).sum();
+    }
+
+    private static double pending(String instance) {
+        Gauge gauge = TriageMetrics.registry().find("triage.gateway.pending").tag("instance", instance).gauge();
+        return gauge == null ? 0 : gauge.value();
+    }
+
+    /** {@code n} JSON lines, numbered {@code <prefix>-1} upwards. */
+    private static String conversations(String prefix, int n) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            lines.append("{\"conversation_number\": \"").append(prefix).append('-').append(i)
+                    .append("\", \"messages\": [{\"sender\": \"customer\", \"text\": \"Where is my order ")
+                    .append(i).append("?\"}]}\n");
+        }
+        return lines.toString();
+    }
+
+    private CliRun send(GatewayService gateway, Path file, String... extra) {
+        String[] args = Stream.concat(Stream.of("send", file.toString(), "--url", "http://localhost:" + gateway.port(),
+                "--out-dir", outDir().toString()), Stream.of(extra)).toArray(String[]::new);
+        return CliRun.of(args);
     }
 
     private CliRun send(Path file, String... extra) {
