@@ -53,7 +53,12 @@ public record GatewayConfig(KafkaSettings kafka, MongoSettings mongo, HttpSettin
 
     /** A request that times out before the classifier gave up on the model answers 504 for nothing. */
     private static void warnIfTimeoutTooShort(Duration classifyTimeout, Env env) {
-        Duration llm = env.duration("LLM_TIMEOUT", Duration.ofSeconds(60)).multipliedBy(env.integer("LLM_MAX_ATTEMPTS", 3));
+        Duration llm;
+        try {
+            llm = env.duration("LLM_TIMEOUT", Duration.ofSeconds(60)).multipliedBy(env.integer("LLM_MAX_ATTEMPTS", 3));
+        } catch (dev.triage.core.config.ConfigException e) {
+            return; // the classifier's settings, checked where they are used
+        }
         if (classifyTimeout.compareTo(llm) < 0) {
             LoggerFactory.getLogger(GatewayConfig.class).warn("CLASSIFY_TIMEOUT ({} s) is shorter than LLM_TIMEOUT x "
                     + "LLM_MAX_ATTEMPTS ({} s): slow classifications will answer 504 although they finish later",

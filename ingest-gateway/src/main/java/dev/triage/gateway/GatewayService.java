@@ -54,6 +54,8 @@ public final class GatewayService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SEND_BLOCK = Duration.ofSeconds(2);
+    private static final int RESPONSE_THREADS = 16;
 
     private final Resources opened;
     private final int port;
@@ -74,8 +76,6 @@ public final class GatewayService implements AutoCloseable {
             ReplyTopic.ensure(admin, replyTopic, config.kafka().replicationFactor(),
                     max(Duration.ofHours(1), config.http().classifyTimeout().multipliedBy(2)), START_TIMEOUT);
             String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
-            KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId));
-            opened.add(TriageMetrics.bind(producer));
             ReplyListener replies = startReplyListener(config, replyTopic, clientId, opened);
             MongoClient mongo = opened.add(MongoClients.create(MongoClientSettings.builder()
                     .applyConnectionString(new ConnectionString(config.mongo().uri()))
@@ -83,13 +83,14 @@ public final class GatewayService implements AutoCloseable {
                     .build()));
             MongoDatabase db = mongo.getDatabase(config.mongo().database());
             if (config.relayEnabled()) {
-                startRelay(config, producer, db, opened);
+                startRelay(config, db, clientId, opened);
             }
-            ExecutorService probes = Executors.newCachedThreadPool(r -> daemon(r, "triage-gateway-probe"));
-            opened.add(probes::shutdownNow);
+            // the API's own producer: it must fail fast (503) instead of holding HTTP threads while Kafka is away
+            KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId, SEND_BLOCK));
+            opened.add(TriageMetrics.bind(producer));
             RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), replyTopic,
                     Clock.systemUTC());
-            Javalin http = GatewayServer.start(config.http(), handlers(config, client, replies, db, admin, probes),
+            Javalin http = GatewayServer.start(config.http(), handlers(config, client, replies, db, admin, opened),
                     TriageMetrics.registry());
             opened.add(http::stop);
             LOG.info("gateway listening on http://{}:{} (replies on {}, API keys {}, rate limit {})", config.http().host(),
@@ -108,7 +109,13 @@ public final class GatewayService implements AutoCloseable {
     private static ReplyListener startReplyListener(GatewayConfig config, String replyTopic, String clientId,
                                                     Resources opened) {
         var consumer = KafkaClients.consumer(config.kafka(), null, clientId + "-replies", 500);
-        ReplyListener replies = ReplyListener.assignedTo(consumer, replyTopic, START_TIMEOUT);
+        ReplyListener replies;
+        try {
+            replies = ReplyListener.assignedTo(consumer, replyTopic, START_TIMEOUT);
+        } catch (RuntimeException e) {
+            consumer.close(); // the listener closes it from here on
+            throw e;
+        }
         opened.add(TriageMetrics.bind(consumer));
         Gauge pending = Gauge.builder("triage.gateway.pending", replies, ReplyListener::pending).tag("instance", config.instanceId())
                 .description("synchronous requests waiting for their classification").register(TriageMetrics.registry());
@@ -123,8 +130,12 @@ public final class GatewayService implements AutoCloseable {
     }
 
     private static GatewayServer.Handlers handlers(GatewayConfig config, RequestReplyClient client, ReplyListener replies,
-                                                   MongoDatabase db, Admin admin, ExecutorService probes) {
+                                                   MongoDatabase db, Admin admin, Resources opened) {
         HttpSettings http = config.http();
+        ExecutorService probes = Executors.newCachedThreadPool(r -> daemon(r, "triage-gateway-probe"));
+        opened.add(probes::shutdownNow);
+        ExecutorService responses = Executors.newFixedThreadPool(RESPONSE_THREADS, r -> daemon(r, "triage-gateway-respond"));
+        opened.add(responses::shutdownNow);
         Map<String, ReadyHandler.Probe> checks = new LinkedHashMap<>();
         checks.put("kafka", () -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).clusterId()
                 .toCompletionStage().toCompletableFuture());
@@ -132,16 +143,17 @@ public final class GatewayService implements AutoCloseable {
             checks.put("mongodb", () -> CompletableFuture.runAsync(() -> db.runCommand(new Document("ping", 1)), probes));
         }
         return new GatewayServer.Handlers(
-                new ClassifyHandler(client, http.limits(), http.classifyTimeout(), http.maxPending(), Clock.systemUTC()),
-                new ConversationsHandler(client, http.limits(), Clock.systemUTC()),
+                new ClassifyHandler(client, http.limits(), http.classifyTimeout(), http.maxPending(), responses, Clock.systemUTC()),
+                new ConversationsHandler(client, http.limits(), responses, Clock.systemUTC()),
                 new ClassificationsHandler(db.getCollection(config.mongo().resultsCollection())),
                 new StatsHandler(db.getCollection(config.mongo().statsCollection()), Clock.systemUTC()),
                 new ReadyHandler(replies::running, checks),
                 TriageMetrics::scrape);
     }
 
-    private static void startRelay(GatewayConfig config, KafkaProducer<byte[], byte[]> producer, MongoDatabase db,
-                                   Resources opened) {
+    private static void startRelay(GatewayConfig config, MongoDatabase db, String clientId, Resources opened) {
+        KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId + "-relay"));
+        opened.add(TriageMetrics.bind(producer));
         MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
         RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),

@@ -88,6 +88,22 @@ class ClassifyApiIT {
     }
 
     @Test
+    void aConversationTheModelServerRefusesIs422() throws Exception {
+        assertError(api.post("/classify", conversation("r-1", "refused")), 422, "LLM_REJECTED", "context too long");
+    }
+
+    @Test
+    void aConversationLargerThanAKafkaRecordIs413NotARetry() throws Exception {
+        Api roomy = new Api(stack.gateway(Map.of("GATEWAY_INSTANCE_ID", "gw-roomy",
+                "GATEWAY_MAX_BODY_BYTES", "4000000", "GATEWAY_MAX_TEXT_CHARS", "3000000")));
+
+        HttpResponse<String> response = roomy.post("/classify", conversation("huge", "z".repeat(1_500_000)));
+
+        assertError(response, 413, "PayloadTooLarge", "Kafka record");
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+    }
+
+    @Test
     void noReplyInTimeIs504AndSaysWhereTheResultWillBe() throws Exception {
         assertError(api.post("/classify", conversation("q 1", "silence")), 504, "Timeout", "/classifications/q%201");
     }

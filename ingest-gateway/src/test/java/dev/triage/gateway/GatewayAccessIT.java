@@ -78,6 +78,16 @@ class GatewayAccessIT {
     }
 
     @Test
+    void wrongKeysCountAgainstTheCallersAddress() {
+        Api api = new Api(stack.gateway(Map.of("GATEWAY_INSTANCE_ID", "gw-guess", "GATEWAY_RATE_LIMIT", "3",
+                "GATEWAY_API_KEYS", "the-real-key")));
+
+        List<Integer> statuses = IntStream.range(0, 8).mapToObj(i -> send(api, "guess-" + i)).map(HttpResponse::statusCode).toList();
+
+        assertThat(statuses).contains(401, 429).doesNotContain(200);
+    }
+
+    @Test
     void beyondMaxPendingRequestsAre503AtOnce() throws Exception {
         Api api = new Api(stack.gateway(Map.of("GATEWAY_INSTANCE_ID", "gw-pending", "GATEWAY_MAX_PENDING", "2",
                 "CLASSIFY_TIMEOUT", "3s")));

@@ -159,7 +159,7 @@ final class GatewayStack implements AutoCloseable {
 
     /**
      * Answers each request on its reply headers: an echo, INVALID_PAYLOAD for "poison",
-     * LLM_BAD_OUTPUT for "nonsense", nothing for "silence". Remembers every conversation it saw.
+     * LLM_BAD_OUTPUT for "nonsense", LLM_REJECTED for "refused", nothing for "silence". Remembers every conversation it saw.
      */
     static final class Responder implements Runnable {
         final KafkaConsumer<byte[], byte[]> consumer;
@@ -200,6 +200,7 @@ final class GatewayStack implements AutoCloseable {
             Object body = switch (text) {
                 case "poison" -> error(headers, "INVALID_PAYLOAD", "poisoned conversation");
                 case "nonsense" -> error(headers, "LLM_BAD_OUTPUT", "the model answered nonsense 3 times");
+                case "refused" -> error(headers, "LLM_REJECTED", "the model server answered 400: context too long");
                 default -> new ClassificationResult(1, c.id(), c.idType(), c.source(),
                         new Classification("echo-" + c.id(), "order", "neutral"), "responder", "t", 1, 0, null, Instant.now());
             };

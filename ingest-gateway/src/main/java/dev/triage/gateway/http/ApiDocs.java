@@ -70,8 +70,13 @@ final class ApiDocs {
             page.append("<p>Example body:</p><pre>").append(escape(example.toPrettyString())).append("</pre>");
         }
         page.append("<table>");
-        op.path("responses").fields().forEachRemaining(r -> page.append("<tr><td><b>").append(r.getKey()).append("</b></td><td>")
-                .append(escape(resolve(spec, r.getValue()).path("description").asText())).append("</td></tr>"));
+        op.path("responses").fields().forEachRemaining(r -> {
+            JsonNode response = resolve(spec, r.getValue());
+            page.append("<tr><td><b>").append(r.getKey()).append("</b></td><td>")
+                    .append(escape(response.path("description").asText()));
+            response.path("headers").fieldNames().forEachRemaining(h -> page.append(" <code>").append(escape(h)).append("</code>"));
+            page.append("</td></tr>");
+        });
         page.append("</table>");
     }
 

@@ -20,14 +20,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /classify}: validates the body and sends the conversation through Kafka.
  * Synchronously (default) it answers with the original body plus {@code classification}; a
- * conversation that cannot be classified for its own reason answers 422, one the model failed on
- * 502, no reply in time 504, Kafka unavailable or too many requests waiting 503. With
+ * conversation that cannot be classified for its own reason answers 422, one the model never
+ * answered validly 502, no reply in time 504, Kafka unavailable, too many requests waiting or no
+ * reply listener 503. With
  * {@code ?mode=async} it answers 202 as soon as Kafka has the conversation.
  */
 public final class ClassifyHandler implements Handler {
@@ -42,13 +44,21 @@ public final class ClassifyHandler implements Handler {
     private final RequestLimits limits;
     private final Duration timeout;
     private final Semaphore pending;
+    private final Executor responses;
     private final Clock clock;
 
-    public ClassifyHandler(RequestReplyClient client, RequestLimits limits, Duration timeout, int maxPending, Clock clock) {
+    /**
+     * @param responses where answers are written: never on the thread that completed the reply (the
+     *                  one reply listener, a producer's I/O thread, the JDK's timeout thread), which
+     *                  a slow client would otherwise stall for every request
+     */
+    public ClassifyHandler(RequestReplyClient client, RequestLimits limits, Duration timeout, int maxPending,
+                           Executor responses, Clock clock) {
         this.client = client;
         this.limits = limits;
         this.timeout = timeout;
         this.pending = new Semaphore(maxPending);
+        this.responses = responses;
         this.clock = clock;
     }
 
@@ -61,14 +71,18 @@ public final class ClassifyHandler implements Handler {
         ClassifyRequest request = ClassifyRequest.parse(ctx.bodyAsBytes(), limits);
         ConversationEnvelope conversation = envelope(request, clock);
         if (mode.equals("async")) {
-            ctx.future(() -> Accepted.send(ctx, client, List.of(conversation)));
+            ctx.future(() -> Accepted.send(ctx, client, List.of(conversation), responses));
             return;
+        }
+        if (!client.canReceiveReplies()) {
+            throw ApiException.unavailable("this instance cannot receive classifications right now (its reply "
+                    + "listener stopped); use another instance or ?mode=async", 5);
         }
         if (!pending.tryAcquire()) {
             throw ApiException.unavailable("too many requests are waiting for their classification, retry shortly", 1);
         }
         String requestId = RequestId.of(ctx);
-        ctx.future(() -> client.request(conversation, requestId, timeout).handle((reply, error) -> {
+        ctx.future(() -> client.request(conversation, requestId, timeout).handleAsync((reply, error) -> {
             pending.release();
             MDC.put(RequestId.MDC_KEY, requestId);
             try {
@@ -77,7 +91,7 @@ public final class ClassifyHandler implements Handler {
                 MDC.remove(RequestId.MDC_KEY);
             }
             return null;
-        }));
+        }, responses));
     }
 
     static ConversationEnvelope envelope(ClassifyRequest request, Clock clock) {
@@ -94,7 +108,7 @@ public final class ClassifyHandler implements Handler {
                     + Accepted.resultUrl(request.conversationNumber()));
         } else if (cause != null) {
             LOG.warn("cannot send conversation {} to Kafka: {}", request.conversationNumber(), cause.toString());
-            ErrorResponses.render(ctx, ApiException.unavailable("the pipeline is not reachable right now, retry later", 5));
+            ErrorResponses.render(ctx, Accepted.sendFailure(cause));
         } else if (reply.isError()) {
             LOG.info("conversation {} not classified: {} {}", request.conversationNumber(), reply.error().code(),
                     reply.error().message());
@@ -105,8 +119,11 @@ public final class ClassifyHandler implements Handler {
         }
     }
 
-    /** The model failed on it: 502, the upstream's fault. Anything else about the record: 422. */
+    /**
+     * The model never gave a valid answer: 502, the upstream's fault. Anything else is about the
+     * record (malformed, too large, refused by the model server as too long or unacceptable): 422.
+     */
     static int statusOf(String errorCode) {
-        return ErrorCode.LLM_REJECTED.name().equals(errorCode) || ErrorCode.LLM_BAD_OUTPUT.name().equals(errorCode) ? 502 : 422;
+        return ErrorCode.LLM_BAD_OUTPUT.name().equals(errorCode) ? 502 : 422;
     }
 }

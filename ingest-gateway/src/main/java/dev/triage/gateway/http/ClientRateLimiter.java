@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code GATEWAY_RATE_LIMIT} requests per second for each client (its API key, or its address
  * when authentication is off), answered 429 with {@code Retry-After} beyond it. One Resilience4j
- * rate limiter per client; the table is bounded, and emptied when full (a client then merely
- * starts a fresh second).
+ * rate limiter per client; the table is bounded: when full, clients that used none of their
+ * current second are dropped (they lose nothing, a new limiter starts them with a full second), so
+ * a flood of new addresses cannot reset the limit of the clients that are busy.
  */
 public final class ClientRateLimiter {
 
@@ -28,7 +29,7 @@ public final class ClientRateLimiter {
     /** Takes one permit for {@code client}, or throws the 429. */
     public void acquire(String client) {
         if (clients.size() >= MAX_CLIENTS && !clients.containsKey(client)) {
-            clients.clear();
+            clients.values().removeIf(idle -> idle.getMetrics().getAvailablePermissions() >= config.getLimitForPeriod());
         }
         RateLimiter limiter = clients.computeIfAbsent(client, c -> RateLimiter.of(c, config));
         if (!limiter.acquirePermission()) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * {@code POST /conversations}: a JSON array of up to {@code GATEWAY_MAX_BATCH} conversations in the
@@ -21,11 +22,13 @@ public final class ConversationsHandler implements Handler {
 
     private final RequestReplyClient client;
     private final RequestLimits limits;
+    private final Executor responses;
     private final Clock clock;
 
-    public ConversationsHandler(RequestReplyClient client, RequestLimits limits, Clock clock) {
+    public ConversationsHandler(RequestReplyClient client, RequestLimits limits, Executor responses, Clock clock) {
         this.client = client;
         this.limits = limits;
+        this.responses = responses;
         this.clock = clock;
     }
 
@@ -49,6 +52,6 @@ public final class ConversationsHandler implements Handler {
             }
             conversations.add(ClassifyHandler.envelope(request, clock));
         }
-        ctx.future(() -> Accepted.send(ctx, client, conversations));
+        ctx.future(() -> Accepted.send(ctx, client, conversations, responses));
     }
 }

@@ -12,6 +12,8 @@ public final class ErrorResponses {
     }
 
     public static void render(Context ctx, int status, String type, String message) {
+        type = type == null ? "Error" : type;
+        message = message == null ? type : message;
         ctx.status(status).contentType("application/json")
                 .result(Json.encodeToString(Map.of("error", Map.of("type", type, "message", message))));
     }

@@ -45,7 +45,6 @@ public final class GatewayServer {
                     admit(ctx, settings.apiKeys(), rateLimiter);
                 }
             });
-            config.routes.after(ctx -> RequestId.clear());
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", handlers.ready());
             config.routes.get("/metrics", ctx -> ctx.contentType(dev.triage.core.metrics.TriageMetrics.CONTENT_TYPE)
@@ -60,7 +59,7 @@ public final class GatewayServer {
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     ErrorResponses.render(ctx, e.getStatus(), typeOf(e.getStatus()), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                LOG.error("unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestId.of(ctx), e);
                 ErrorResponses.render(ctx, 500, "InternalError", "internal error");
             });
             config.routes.error(404, "*", ctx -> {
@@ -71,18 +70,19 @@ public final class GatewayServer {
         }).start(settings.host(), settings.port());
     }
 
-    /** 401 without a valid key (when keys are configured), 429 beyond the client's rate. */
+    /**
+     * 401 without a valid key (when keys are configured), 429 beyond the client's rate. Attempts
+     * with a wrong key count against the caller's address, so keys cannot be guessed at full speed.
+     */
     private static void admit(Context ctx, ApiKeys keys, ClientRateLimiter rateLimiter) {
-        String client = ctx.ip();
-        if (keys.enabled()) {
-            client = keys.clientOf(presentedKey(ctx)).orElseThrow(() -> {
-                ctx.header("WWW-Authenticate", "Bearer");
-                return new ApiException(401, "Unauthorized",
-                        "a valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
-            });
-        }
+        String client = keys.enabled() ? keys.clientOf(presentedKey(ctx)).orElse(null) : ctx.ip();
         if (rateLimiter != null) {
-            rateLimiter.acquire(client);
+            rateLimiter.acquire(client == null ? ctx.ip() : client);
+        }
+        if (client == null) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "Unauthorized",
+                    "a valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
         }
     }
 

@@ -15,11 +15,16 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code GET /ready}: 200 when this instance can answer requests (its reply listener is assigned
  * and running, Kafka answers, and MongoDB answers when the relay is on), else 503 naming what is
- * not. Each probe gets {@link #PROBE_TIMEOUT}; they run in parallel.
+ * not. Each probe gets {@link #PROBE_TIMEOUT}; they run in parallel. An answer is reused for
+ * {@link #REUSE_FOR}, so a flood of probes runs the checks at most once a second.
  */
 public final class ReadyHandler implements Handler {
 
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration REUSE_FOR = Duration.ofSeconds(1);
+
+    private record Answer(int status, String body, long atNanos) {
+    }
 
     /** A dependency check: completes normally when the dependency answered. */
     public interface Probe {
@@ -28,6 +33,7 @@ public final class ReadyHandler implements Handler {
 
     private final BooleanSupplier listenerRunning;
     private final Map<String, Probe> probes;
+    private Answer last;
 
     public ReadyHandler(BooleanSupplier listenerRunning, Map<String, Probe> probes) {
         this.listenerRunning = listenerRunning;
@@ -36,6 +42,18 @@ public final class ReadyHandler implements Handler {
 
     @Override
     public void handle(Context ctx) {
+        Answer answer = answer();
+        ctx.status(answer.status()).contentType("application/json").result(answer.body());
+    }
+
+    private synchronized Answer answer() {
+        if (last == null || System.nanoTime() - last.atNanos() > REUSE_FOR.toNanos()) {
+            last = check();
+        }
+        return last;
+    }
+
+    private Answer check() {
         Map<String, CompletableFuture<String>> running = new LinkedHashMap<>();
         probes.forEach((name, probe) -> running.put(name, outcome(probe)));
         Map<String, String> checks = new LinkedHashMap<>();
@@ -49,7 +67,7 @@ public final class ReadyHandler implements Handler {
         if (failed != null) {
             body.put("error", Map.of("type", "NotReady", "message", failed));
         }
-        ctx.status(failed == null ? 200 : 503).contentType("application/json").result(Json.encodeToString(body));
+        return new Answer(failed == null ? 200 : 503, Json.encodeToString(body), System.nanoTime());
     }
 
     private static CompletableFuture<String> outcome(Probe probe) {

@@ -1,15 +1,15 @@
 package dev.triage.gateway.http;
 
 import io.javalin.http.Context;
-import org.slf4j.MDC;
 
 import java.util.UUID;
 
 /**
  * Every request gets an id: returned as {@code X-Request-Id}, sent to Kafka as the correlation id,
- * and put on every log line about the request (MDC key {@code correlation_id}) here and in the
- * classifier. It is always generated here: a client-chosen id could collide with another
- * request's and cross their replies.
+ * and put on the log lines about the request (MDC key {@code correlation_id}, set around each
+ * such line: the answer is written on another thread than the request arrived on, so a request
+ * thread's MDC would leak into the next request) here and in the classifier. It is always
+ * generated here: a client-chosen id could collide with another request's and cross their replies.
  */
 public final class RequestId {
 
@@ -23,11 +23,6 @@ public final class RequestId {
         String id = UUID.randomUUID().toString();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header("X-Request-Id", id);
-        MDC.put(MDC_KEY, id);
-    }
-
-    static void clear() {
-        MDC.remove(MDC_KEY);
     }
 
     public static String of(Context ctx) {

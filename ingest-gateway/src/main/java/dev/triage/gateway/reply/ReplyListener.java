@@ -85,6 +85,8 @@ public final class ReplyListener implements Runnable {
         } finally {
             running = false;
             consumer.close();
+            // no reply can arrive any more: answer the waiting requests now, not at their timeout
+            pending.values().forEach(p -> p.completeExceptionally(new IllegalStateException("the reply listener stopped")));
         }
     }
 

@@ -54,6 +54,11 @@ public final class RequestReplyClient {
         return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** False when this instance's reply listener stopped: a synchronous request could never be answered. */
+    public boolean canReceiveReplies() {
+        return listener.running();
+    }
+
     /** Completes when Kafka has the conversation; the sink stores its classification later. */
     public CompletableFuture<Void> send(ConversationEnvelope conversation, String correlationId) {
         RecordHeaders headers = new RecordHeaders();

@@ -27,7 +27,17 @@ public final class KafkaClients {
     }
 
     public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka, String clientId) {
+        return producer(kafka, clientId, Duration.ofSeconds(60));
+    }
+
+    /**
+     * A producer whose {@code send} blocks at most {@code maxBlock} for metadata or buffer space
+     * (Kafka's default is 60 s): what a caller answering an HTTP request needs, since it must fail
+     * fast rather than hold a server thread while Kafka is away.
+     */
+    public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka, String clientId, Duration maxBlock) {
         Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

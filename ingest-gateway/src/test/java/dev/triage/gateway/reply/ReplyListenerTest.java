@@ -1,0 +1,33 @@
+package dev.triage.gateway.reply;
+
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ReplyListenerTest {
+
+    @Test
+    void whenTheListenerStopsEveryWaitingRequestFailsAtOnce() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
+        consumer.updateEndOffsets(Map.of(new TopicPartition("replies.gw", 0), 0L));
+        ReplyListener listener = ReplyListener.assignedTo(consumer, "replies.gw", Duration.ofSeconds(1));
+        CompletableFuture<Reply> waiting = listener.expect("c-1");
+        Thread thread = new Thread(listener);
+        thread.start();
+
+        assertThat(listener.running()).isTrue();
+        listener.stop();
+        thread.join(5_000);
+
+        assertThat(listener.running()).isFalse();
+        await().atMost(Duration.ofSeconds(1)).until(waiting::isCompletedExceptionally);
+        assertThat(listener.pending()).isZero();
+    }
+}
