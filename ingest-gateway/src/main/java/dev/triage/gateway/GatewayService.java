@@ -77,14 +77,11 @@ public final class GatewayService implements AutoCloseable {
                     max(Duration.ofHours(1), config.http().classifyTimeout().multipliedBy(2)), START_TIMEOUT);
             String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
             ReplyListener replies = startReplyListener(config, replyTopic, clientId, opened);
-            MongoClient mongo = opened.add(MongoClients.create(MongoClientSettings.builder()
-                    .applyConnectionString(new ConnectionString(config.mongo().uri()))
-                    .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                    .build()));
-            MongoDatabase db = mongo.getDatabase(config.mongo().database());
             if (config.relayEnabled()) {
-                startRelay(config, db, clientId, opened);
+                startRelay(config, mongo(config, Duration.ofSeconds(10), Duration.ZERO, opened), clientId, opened);
             }
+            // the API's own client: a read must fail fast (503) instead of holding an HTTP thread
+            MongoDatabase db = mongo(config, SEND_BLOCK, Duration.ofSeconds(5), opened);
             // the API's own producer: it must fail fast (503) instead of holding HTTP threads while Kafka is away
             KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId, SEND_BLOCK));
             opened.add(TriageMetrics.bind(producer));
@@ -161,6 +158,17 @@ public final class GatewayService implements AutoCloseable {
         String owner = config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
         opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
                 () -> ChangeStreamRelay.start(queries, publisher, state, config.relay())));
+    }
+
+    /** A client of its own; {@code readTimeout} zero = none (the relay's change stream waits on reads). */
+    private static MongoDatabase mongo(GatewayConfig config, Duration serverSelection, Duration readTimeout,
+                                       Resources opened) {
+        MongoClient client = opened.add(MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(serverSelection.toMillis(), TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(c -> c.readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                .build()));
+        return client.getDatabase(config.mongo().database());
     }
 
     private static Thread daemon(Runnable task, String name) {
