@@ -23,7 +23,7 @@ public record ClassifierConfig(KafkaSettings kafka, String groupId, int maxConcu
                                int metricsPort) {
 
     /** The {@code metricsPort} that starts no metrics server. */
-    public static final int METRICS_OFF = -1;
+    public static final int METRICS_OFF = dev.triage.core.metrics.MetricsServer.OFF;
 
     public ClassifierConfig {
         Env.requireText("CLASSIFIER_GROUP_ID", groupId);

@@ -33,7 +33,6 @@ public final class ClassifierService implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration OUTAGE_FIRST_WAIT = Duration.ofSeconds(1);
     private static final Duration OUTAGE_MAX_WAIT = Duration.ofSeconds(10);
-    private static final String METRICS_HOST = "0.0.0.0";
 
     private final Resources opened;
     private final Classifier classifier;
@@ -63,7 +62,8 @@ public final class ClassifierService implements AutoCloseable {
             }
             LOG.info("classifier started: model {}, up to {} in flight, group {}, reading {}", classifier.model(),
                     config.maxConcurrent(), config.groupId(), config.kafka().topics().conversations());
-            return new ClassifierService(opened, classifier, startMetricsServer(config.metricsPort(), opened));
+            return new ClassifierService(opened, classifier,
+                    MetricsServer.startUnlessOff("classifier", config.metricsPort(), opened));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
@@ -83,16 +83,6 @@ public final class ClassifierService implements AutoCloseable {
                 config.maxConcurrent(), DRAIN_TIMEOUT, scheduler, OUTAGE_FIRST_WAIT, OUTAGE_MAX_WAIT, registry);
         opened.add(worker.start());
         opened.add(TriageMetrics.bind(consumer)); // unbound before the worker closes the consumer
-    }
-
-    /** The port serving {@code /metrics}, or {@link ClassifierConfig#METRICS_OFF}. */
-    private static int startMetricsServer(int port, Resources opened) {
-        if (port == ClassifierConfig.METRICS_OFF) {
-            return ClassifierConfig.METRICS_OFF;
-        }
-        MetricsServer server = opened.add(MetricsServer.start(METRICS_HOST, port));
-        LOG.info("classifier metrics on http://localhost:{}/metrics", server.port());
-        return server.port();
     }
 
     /** The model in use ({@code offline} when none). */

@@ -16,6 +16,7 @@ import dev.triage.localstack.EmbeddedKafka;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
 import dev.triage.localstack.testing.KafkaTestClient;
+import dev.triage.localstack.testing.MetricsPage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -27,10 +28,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static dev.triage.localstack.testing.MetricsPage.grown;
+import static dev.triage.localstack.testing.MetricsPage.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -265,24 +263,7 @@ class LlmClassifierIT {
 
     /** {@code GET /metrics} of the service, as Prometheus scrapes it. */
     private String scrape() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + service.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
-
-    /** How much the samples of {@code name} with {@code labels} grew from {@code before} to {@code after}. */
-    private static double grown(String before, String after, String name, String... labels) {
-        return value(after, name, labels) - value(before, name, labels);
-    }
-
-    /** The sum of the samples of {@code name} that carry all {@code labels} ({@code key="value"}). */
-    private static double value(String page, String name, String... labels) {
-        return page.lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> Stream.of(labels).allMatch(line::contains))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return MetricsPage.scrape(service.metricsPort());
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

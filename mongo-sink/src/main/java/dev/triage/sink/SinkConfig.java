@@ -21,7 +21,7 @@ public record SinkConfig(KafkaSettings kafka, MongoSettings mongo, String groupI
                          int metricsPort) {
 
     /** The {@code metricsPort} that starts no metrics server. */
-    public static final int METRICS_OFF = -1;
+    public static final int METRICS_OFF = dev.triage.core.metrics.MetricsServer.OFF;
 
     public SinkConfig {
         Env.requireText("SINK_GROUP_ID", groupId);

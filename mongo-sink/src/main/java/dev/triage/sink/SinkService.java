@@ -39,7 +39,6 @@ public final class SinkService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
-    private static final String METRICS_HOST = "0.0.0.0";
 
     private final Resources opened;
     private final int metricsPort;
@@ -67,7 +66,7 @@ public final class SinkService implements AutoCloseable {
             startLoop(config, writer, stats, opened);
             LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
                     config.mongo().database(), config.mongo().resultsCollection());
-            return new SinkService(opened, startMetricsServer(config.metricsPort(), opened));
+            return new SinkService(opened, MetricsServer.startUnlessOff("sink", config.metricsPort(), opened));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
@@ -104,16 +103,6 @@ public final class SinkService implements AutoCloseable {
                 handler, RETRY_PAUSE, System::nanoTime, producer::close);
         opened.add(loop.start());
         opened.add(TriageMetrics.bind(consumer)); // unbound before the loop closes the consumer
-    }
-
-    /** The port serving {@code /metrics}, or {@link SinkConfig#METRICS_OFF}. */
-    private static int startMetricsServer(int port, Resources opened) {
-        if (port == SinkConfig.METRICS_OFF) {
-            return SinkConfig.METRICS_OFF;
-        }
-        MetricsServer server = opened.add(MetricsServer.start(METRICS_HOST, port));
-        LOG.info("sink metrics on http://localhost:{}/metrics", server.port());
-        return server.port();
     }
 
     /** The port serving {@code GET /metrics}, or {@link SinkConfig#METRICS_OFF} when none is served. */

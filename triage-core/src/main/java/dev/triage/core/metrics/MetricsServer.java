@@ -2,6 +2,9 @@ package dev.triage.core.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.triage.core.lifecycle.Resources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +16,11 @@ import java.nio.charset.StandardCharsets;
  * HTTP API of their own (classifier, sink). The gateway serves the same page on its own port.
  */
 public final class MetricsServer implements AutoCloseable {
+
+    /** The port setting that means: serve no metrics. */
+    public static final int OFF = -1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
 
     private final HttpServer server;
 
@@ -31,6 +39,19 @@ public final class MetricsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code service}'s metrics server on all interfaces unless {@code port} is {@link #OFF},
+     * adds it to {@code opened}, logs its URL, and returns the port it serves on (or {@link #OFF}).
+     */
+    public static int startUnlessOff(String service, int port, Resources opened) {
+        if (port == OFF) {
+            return OFF;
+        }
+        MetricsServer server = opened.add(start("0.0.0.0", port));
+        LOG.info("{} metrics on http://localhost:{}/metrics", service, server.port());
+        return server.port();
     }
 
     public int port() {
