@@ -64,8 +64,24 @@ class AsyncApiIT {
 
         HttpResponse<String> stored = api.get("/classifications/a-1");
         assertThat(stored.statusCode()).isEqualTo(200);
+        assertThat(json(stored).get("status").asText()).isEqualTo("classified");
         assertThat(json(stored).get("classification").get("intent").asText()).isEqualTo("billing_issue");
         assertThat(json(stored).get("processed_at").asText()).isEqualTo("1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void aConversationThatWasDeadLetteredShowsAsFailedWithItsError() throws Exception {
+        stack.results().insertOne(new Document("query_id", "f-1").append("status", "failed")
+                .append("error", new Document("code", "LLM_BAD_OUTPUT").append("message", "no valid answer in 3 attempts"))
+                .append("source", "api").append("failed_at", new Date(0)));
+
+        HttpResponse<String> stored = api.get("/classifications/f-1");
+
+        assertThat(stored.statusCode()).isEqualTo(200);
+        assertThat(json(stored).get("status").asText()).isEqualTo("failed");
+        assertThat(json(stored).get("error").get("type").asText()).isEqualTo("LLM_BAD_OUTPUT");
+        assertThat(json(stored).get("error").get("message").asText()).contains("3 attempts");
+        assertThat(json(stored).has("classification")).isFalse();
     }
 
     @Test

@@ -177,13 +177,45 @@ class SinkServiceIT {
         assertThat(grown(before, scrape(), "triage_sink_queries_failed_total")).isEqualTo(1.0); // the late one marked nothing
     }
 
+    @Test
+    void aDeadLetteredApiConversationGetsAFailureResultUntilAReplayReplacesIt() throws Exception {
+        ProducerRecord<byte[], byte[]> dead = deadLetter("api-dead", Source.API);
+
+        client.send(dead);
+        await().atMost(WAIT).until(() -> count(results, Filters.eq("query_id", "api-dead")) == 1);
+        Document failure = get(results.find(Filters.eq("query_id", "api-dead")).first());
+        assertThat(failure.getString("status")).isEqualTo("failed");
+        assertThat(failure.get("error", Document.class).getString("code")).isEqualTo("LLM_BAD_OUTPUT");
+        assertThat(failure.get("error", Document.class).getString("message")).isEqualTo("no valid answer in 3 attempts");
+        assertThat(failure.get("classification")).isNull();
+        assertThat(count(queries, Filters.eq("_id", "api-dead"))).isZero();
+
+        ClassificationResult replayed = result("api-dead", IdType.STRING, Source.REPLAY, 1);
+        client.send(new ProducerRecord<>(topics.classifications(), "api-dead".getBytes(StandardCharsets.UTF_8), Json.encode(replayed)));
+        await().atMost(WAIT).until(() -> get(results.find(Filters.eq("query_id", "api-dead")).first()).get("classification") != null);
+        client.send(dead); // an old dead letter read late must not undo the result
+        client.readAtLeast(topics.deadLetter(), 2, WAIT);
+
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+            Document result = get(results.find(Filters.eq("query_id", "api-dead")).first());
+            assertThat(result.get("classification", Document.class).getString("intent")).isEqualTo("refund_request");
+            assertThat(result.containsKey("status")).isFalse();
+            assertThat(result.containsKey("error")).isFalse();
+        });
+        assertThat(count(results, Filters.eq("query_id", "api-dead"))).isEqualTo(1);
+    }
+
     /** {@code GET /metrics} of the service, as Prometheus scrapes it. */
     private String scrape() throws IOException, InterruptedException {
         return MetricsPage.scrape(sink.metricsPort());
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(String id) {
-        ConversationEnvelope conversation = ConversationEnvelope.of(id, IdType.STRING, Source.MONGO,
+        return deadLetter(id, Source.MONGO);
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(String id, Source source) {
+        ConversationEnvelope conversation = ConversationEnvelope.of(id, IdType.STRING, source,
                 List.of(new Message("customer", "hi")), java.util.Map.of(), Instant.now());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.deadLetter(), id.getBytes(StandardCharsets.UTF_8),
                 Json.encode(conversation));

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * {@code GET /classifications/{id}}: the stored result of a conversation (sent through the API or
- * inserted into MongoDB), 404 until the sink has written it.
+ * inserted into MongoDB) with {@code status: classified}, or for an API conversation that was
+ * dead-lettered {@code status: failed} and the error; 404 until the sink has written either.
  */
 public final class ClassificationsHandler implements Handler {
 
@@ -52,6 +53,15 @@ public final class ClassificationsHandler implements Handler {
     private static Map<String, Object> body(String id, Document result) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("conversation_number", id);
+        if (result.get("classification") == null) {
+            Document error = result.get("error", new Document());
+            body.put("status", "failed");
+            body.put("error", Map.of("type", error.get("code", "UNKNOWN"), "message", error.get("message", "")));
+            Date failedAt = result.getDate("failed_at");
+            body.put("failed_at", failedAt == null ? null : failedAt.toInstant().toString());
+            return body;
+        }
+        body.put("status", "classified");
         body.put("classification", result.get("classification", Document.class));
         body.put("model", result.getString("model"));
         body.put("taxonomy_version", result.getString("taxonomy_version"));

@@ -50,26 +50,41 @@ public final class ResultWriter {
     }
 
     /**
-     * A query whose conversation was dead-lettered: it gets {@code status: failed} and the reason,
-     * and stays {@code processed: false} so that a replay can still finish it.
+     * A conversation that was dead-lettered. From MongoDB, its query gets {@code status: failed} and
+     * the reason, and stays {@code processed: false} so that a replay can still finish it. From the
+     * API (no query), a result document {@code {query_id, status: failed, error: {code, message},
+     * failed_at}} says so to {@code GET /classifications/{id}}, until a result replaces it.
      */
-    public record QueryFailure(String id, IdType idType, String error) {
+    public record Failure(String id, IdType idType, Source source, String code, String message) {
+
+        String error() {
+            return code + ": " + message;
+        }
     }
 
     /**
-     * Marks dead-lettered queries failed, unless they were processed meanwhile (a replay's result
-     * may be written before an older dead letter is read: the two come from different topics).
-     * Completes with the number of queries marked.
+     * Marks what failed: queries unless they were processed meanwhile (a replay's result may be
+     * written before an older dead letter is read: the two come from different topics), API
+     * conversations unless they have a result already. Completes with the number marked.
      */
-    public CompletableFuture<Integer> markFailed(List<QueryFailure> failures) {
-        if (failures.isEmpty()) {
-            return CompletableFuture.completedFuture(0);
-        }
-        List<WriteModel<Document>> updates = failures.stream().<WriteModel<Document>>map(f -> new UpdateOneModel<>(
-                Filters.and(Filters.eq("_id", QueryIds.toBson(f.id(), f.idType())), Filters.ne("processed", true)),
-                Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", f.error()),
-                        Updates.set("updated_at", Date.from(clock.instant()))))).toList();
-        return Publishers.first(queries.bulkWrite(updates, UNORDERED)).thenApply(BulkWriteResult::getMatchedCount);
+    public CompletableFuture<Integer> markFailed(List<Failure> failures) {
+        List<WriteModel<Document>> queryUpdates = failures.stream().filter(f -> f.source() != Source.API)
+                .<WriteModel<Document>>map(f -> new UpdateOneModel<>(
+                        Filters.and(Filters.eq("_id", QueryIds.toBson(f.id(), f.idType())), Filters.ne("processed", true)),
+                        Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", f.error()),
+                                Updates.set("updated_at", Date.from(clock.instant()))))).toList();
+        List<WriteModel<Document>> apiFailures = failures.stream().filter(f -> f.source() == Source.API)
+                .<WriteModel<Document>>map(f -> new UpdateOneModel<>(Filters.eq("query_id", f.id()), Updates.combine(
+                        Updates.setOnInsert("status", "failed"),
+                        Updates.setOnInsert("error", new Document("code", f.code()).append("message", f.message())),
+                        Updates.setOnInsert("source", "api"),
+                        Updates.setOnInsert("failed_at", Date.from(clock.instant()))), new UpdateOptions().upsert(true)))
+                .toList();
+        CompletableFuture<Integer> marked = queryUpdates.isEmpty() ? CompletableFuture.completedFuture(0)
+                : Publishers.first(queries.bulkWrite(queryUpdates, UNORDERED)).thenApply(BulkWriteResult::getMatchedCount);
+        CompletableFuture<Integer> recorded = apiFailures.isEmpty() ? CompletableFuture.completedFuture(0)
+                : Publishers.first(results.bulkWrite(apiFailures, UNORDERED)).thenApply(r -> r.getUpserts().size());
+        return marked.thenCombine(recorded, Integer::sum);
     }
 
     /** Completes when both bulk writes are acknowledged; fails if MongoDB could not take them. */
@@ -98,7 +113,8 @@ public final class ResultWriter {
                 Updates.set("source", r.source().name().toLowerCase(java.util.Locale.ROOT)),
                 Updates.set("taxonomy_version", r.taxonomyVersion()),
                 Updates.set("attempts", r.attempts()),
-                Updates.set("llm_latency_ms", r.llmLatencyMs())),
+                Updates.set("llm_latency_ms", r.llmLatencyMs()),
+                Updates.unset("status"), Updates.unset("error"), Updates.unset("failed_at")), // an API failure, replayed
                 new UpdateOptions().upsert(true));
     }
 

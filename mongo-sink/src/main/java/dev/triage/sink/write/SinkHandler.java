@@ -8,7 +8,6 @@ import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
-import dev.triage.core.model.Source;
 import dev.triage.core.model.StatCount;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -60,7 +59,7 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
     @Override
     public void handle(ConsumerRecords<byte[], byte[]> batch) throws Exception {
         List<ClassificationResult> results = new ArrayList<>();
-        List<ResultWriter.QueryFailure> failures = new ArrayList<>();
+        List<ResultWriter.Failure> failures = new ArrayList<>();
         List<StatCount> counts = new ArrayList<>();
         List<Future<RecordMetadata>> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
@@ -101,21 +100,19 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
     }
 
     /**
-     * The query behind a dead letter. Only conversations from MongoDB have one; dead letters whose
-     * value is not a conversation (the sink's own, foreign garbage) name no query and are skipped.
+     * The conversation behind a dead letter; dead letters whose value is not a conversation (the
+     * sink's own, foreign garbage) name none and are skipped.
      */
-    private static Optional<ResultWriter.QueryFailure> failureOf(ConsumerRecord<byte[], byte[]> deadLetter) {
+    private static Optional<ResultWriter.Failure> failureOf(ConsumerRecord<byte[], byte[]> deadLetter) {
         ConversationEnvelope conversation;
         try {
             conversation = Json.decode(deadLetter.value(), ConversationEnvelope.class);
         } catch (PayloadException e) {
             return Optional.empty();
         }
-        if (conversation.source() == Source.API) {
-            return Optional.empty();
-        }
         String code = TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE);
         String message = TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_MESSAGE);
-        return Optional.of(new ResultWriter.QueryFailure(conversation.id(), conversation.idType(), code + ": " + message));
+        return Optional.of(new ResultWriter.Failure(conversation.id(), conversation.idType(), conversation.source(),
+                code, message));
     }
 }
