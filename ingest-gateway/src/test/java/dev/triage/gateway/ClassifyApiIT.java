@@ -156,7 +156,7 @@ class ClassifyApiIT {
                         () -> new java.io.ByteArrayInputStream(conversation("big", "y".repeat(100_000)).getBytes(StandardCharsets.UTF_8))))
                 .build(), HttpResponse.BodyHandlers.ofString());
 
-        assertError(response, 413, "PayloadTooLarge", "");
+        assertError(response, 413, "PayloadTooLarge", "larger than 65536 bytes (GATEWAY_MAX_BODY_BYTES)");
     }
 
     @Test
@@ -166,6 +166,7 @@ class ClassifyApiIT {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"ok\"");
         assertError(api.get("/nope"), 404, "NotFound", "/nope");
-        assertError(api.get("/classify"), 405, "MethodNotAllowed", "");
+        assertError(api.get("/classify"), 405, "MethodNotAllowed", "GET is not allowed on /classify");
+        assertThat(api.get("/nope").body()).startsWith("{\"error\":{\"type\":");
     }
 }

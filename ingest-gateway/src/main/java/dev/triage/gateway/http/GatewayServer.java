@@ -57,7 +57,7 @@ public final class GatewayServer {
             config.routes.get("/stats", handlers.stats());
             config.routes.exception(ApiException.class, (e, ctx) -> ErrorResponses.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    ErrorResponses.render(ctx, e.getStatus(), typeOf(e.getStatus()), e.getMessage()));
+                    ErrorResponses.render(ctx, e.getStatus(), typeOf(e.getStatus()), messageOf(e, ctx, settings)));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestId.of(ctx), e);
                 ErrorResponses.render(ctx, 500, "InternalError", "internal error");
@@ -106,6 +106,15 @@ public final class GatewayServer {
         } catch (NumberFormatException e) {
             throw ApiException.validation("Content-Length is not a number");
         }
+    }
+
+    /** Javalin's own errors (405, a chunked body over the limit) in words that say what to do. */
+    private static String messageOf(HttpResponseException e, Context ctx, HttpSettings settings) {
+        return switch (e.getStatus()) {
+            case 405 -> ctx.method() + " is not allowed on " + ctx.path() + "; /openapi.json lists what is";
+            case 413 -> "body is larger than " + settings.maxBodyBytes() + " bytes (GATEWAY_MAX_BODY_BYTES)";
+            default -> e.getMessage();
+        };
     }
 
     private static String typeOf(int status) {

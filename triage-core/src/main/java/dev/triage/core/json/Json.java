@@ -85,7 +85,12 @@ public final class Json {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String message = t instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : t.getMessage();
-        return message == null ? t.getClass().getSimpleName() : message;
+        if (t instanceof JsonProcessingException jpe && jpe.getOriginalMessage() != null) {
+            // the parser's wording without its source description ("[Source: REDACTED (...); line: 1, column: 14]")
+            String message = jpe.getOriginalMessage().replaceAll("\\[Source: [^;]*; (line: \\d+, column: \\d+)]", "$1");
+            return jpe.getLocation() == null ? message
+                    : message + " (at line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() + ")";
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

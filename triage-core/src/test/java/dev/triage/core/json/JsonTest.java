@@ -66,4 +66,14 @@ class JsonTest {
                 .getBytes(StandardCharsets.UTF_8), ConversationEnvelope.class))
                 .isInstanceOf(PayloadException.class).hasMessageContaining("uuid");
     }
+
+    @Test
+    void malformedJsonSaysWhereWithoutTheParsersInternals() {
+        assertThatThrownBy(() -> Json.tree("{\"messages\": [".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PayloadException.class)
+                .hasMessageStartingWith("malformed JSON: Unexpected end-of-input: expected close marker for Array")
+                .hasMessageContaining("line: 1, column: 14")
+                .hasMessageContaining("(at line 1, column 15)")
+                .hasMessageNotContaining("Source").hasMessageNotContaining("REDACTED");
+    }
 }
