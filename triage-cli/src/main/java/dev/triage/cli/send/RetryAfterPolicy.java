@@ -1,5 +1,6 @@
 package dev.triage.cli.send;
 
+import dev.triage.core.config.ConfigException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -30,9 +33,20 @@ final class RetryAfterPolicy {
      */
     record Settings(int maxRetries, Duration defaultWait, Duration maxWait) {
 
-        /** 3 retries, 1 s without Retry-After, at most 60 s. */
+        /**
+         * 10 retries, 1 s without Retry-After, at most 60 s: enough for a file sent at a concurrency
+         * well above the gateway's rate limit to get through whole.
+         */
         static Settings defaults() {
-            return new Settings(3, Duration.ofSeconds(1), Duration.ofSeconds(60));
+            return new Settings(10, Duration.ofSeconds(1), Duration.ofSeconds(60));
+        }
+
+        /** The same with {@code --retries}; a negative number is a mistake worth saying so. */
+        Settings withRetries(int retries) {
+            if (retries < 0) {
+                throw new ConfigException("--retries must be >= 0, was " + retries);
+            }
+            return new Settings(retries, defaultWait, maxWait);
         }
     }
 
@@ -40,12 +54,17 @@ final class RetryAfterPolicy {
     private final ScheduledExecutorService scheduler;
 
     RetryAfterPolicy(Settings settings, ScheduledExecutorService scheduler) {
+        this(settings, scheduler, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** @param random in [0, 1): the share of the wait added as jitter is half of it */
+    RetryAfterPolicy(Settings settings, ScheduledExecutorService scheduler, DoubleSupplier random) {
         this.scheduler = scheduler;
         this.retry = Retry.of("send", RetryConfig.<Answer>custom()
                 .maxAttempts(settings.maxRetries() + 1)
                 .retryOnResult(RetryAfterPolicy::asksToRetry)
                 .retryOnException(e -> false)
-                .intervalBiFunction(waits(settings))
+                .intervalBiFunction(waits(settings, random))
                 .build());
         retry.getEventPublisher().onRetry(e -> LOG.debug("retry {} of a conversation in {} ms",
                 e.getNumberOfRetryAttempts(), e.getWaitInterval().toMillis()));
@@ -60,11 +79,11 @@ final class RetryAfterPolicy {
         return answer.status() == 429 || answer.status() == 503;
     }
 
-    static IntervalBiFunction<Answer> waits(Settings settings) {
+    static IntervalBiFunction<Answer> waits(Settings settings, DoubleSupplier random) {
         return (attempt, outcome) -> {
             Duration asked = outcome.isRight() ? outcome.get().retryAfter() : null;
-            Duration wait = asked == null ? settings.defaultWait() : asked;
-            return Math.min(wait.toMillis(), settings.maxWait().toMillis());
+            long wait = Math.min((asked == null ? settings.defaultWait() : asked).toMillis(), settings.maxWait().toMillis());
+            return wait + (long) (wait * 0.5 * random.getAsDouble());
         };
     }
 }

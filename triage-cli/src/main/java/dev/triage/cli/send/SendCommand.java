@@ -47,6 +47,10 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60s", description = "Longest wait for one answer: 500ms, 30s, 2m (default ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--retries", defaultValue = "10",
+            description = "Tries again after 429/503, waiting what Retry-After asks (default ${DEFAULT-VALUE}).")
+    int retries;
+
     @Option(names = "--json", description = "Print the summary as one JSON object, without the progress bar.")
     boolean json;
 
@@ -79,7 +83,7 @@ public final class SendCommand implements Callable<Integer> {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(config.timeout()).build();
             ClassifyClient client = new ClassifyClient(http, config,
-                    new RetryAfterPolicy(RetryAfterPolicy.Settings.defaults(), retryWaits));
+                    new RetryAfterPolicy(RetryAfterPolicy.Settings.defaults().withRetries(retries), retryWaits));
             LongConsumer progress = json ? done -> { } : new Progress(entries.size())::update;
             return new Sender(client::send, config.concurrency(), progress)
                     .sendAll(entries.stream().map(ConversationFile.Entry::body).toList());

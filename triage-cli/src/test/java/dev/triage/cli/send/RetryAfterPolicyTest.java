@@ -71,12 +71,14 @@ class RetryAfterPolicyTest {
 
     @Test
     void waitsWhatRetryAfterAsksCappedOrTheDefaultWithoutIt() {
-        var waits = RetryAfterPolicy.waits(new RetryAfterPolicy.Settings(3, Duration.ofSeconds(1), Duration.ofSeconds(60)));
+        var waits = RetryAfterPolicy.waits(new RetryAfterPolicy.Settings(3, Duration.ofSeconds(1), Duration.ofSeconds(60)), () -> 0.0);
 
         assertThat(waits.apply(1, Either.right(answer(429, Duration.ofSeconds(5))))).isEqualTo(5_000L);
         assertThat(waits.apply(1, Either.right(answer(503, Duration.ofHours(1))))).isEqualTo(60_000L);
         assertThat(waits.apply(1, Either.right(answer(503, null)))).isEqualTo(1_000L);
         assertThat(waits.apply(2, Either.right(answer(429, Duration.ZERO)))).isZero();
+        var jittered = RetryAfterPolicy.waits(new RetryAfterPolicy.Settings(3, Duration.ofSeconds(1), Duration.ofSeconds(60)), () -> 0.99);
+        assertThat(jittered.apply(1, Either.right(answer(429, Duration.ofSeconds(2))))).isEqualTo(2_990L);
     }
 
     private Answer run(AtomicInteger calls, Integer... statuses) throws Exception {
