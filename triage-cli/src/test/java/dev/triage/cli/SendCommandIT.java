@@ -167,6 +167,8 @@ class SendCommandIT {
         assertThat(summary.get("failed_by_type").get("ConnectionError").asInt()).isEqualTo(2);
         assertThat(summary.get("p50_ms").isNull()).isTrue();
         assertThat(Json.tree(Files.readAllBytes(Path.of(summary.get("output").asText())))).isEmpty();
+        CliRun text = CliRun.of("send", file.toString(), "--url", "http://localhost:" + closedPort, "--out-dir", outDir().toString());
+        assertThat(text.out()).contains("connection refused (is the gateway running there?)");
     }
 
     @Test

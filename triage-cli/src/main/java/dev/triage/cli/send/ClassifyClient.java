@@ -90,7 +90,9 @@ final class ClassifyClient {
         if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
             return Outcome.failed("Timeout", "no answer within " + config.timeout().toMillis() + " ms", null);
         }
-        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String why = cause instanceof java.net.ConnectException
+                ? "connection refused (is the gateway running there?)"
+                : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return Outcome.failed("ConnectionError", "cannot reach " + config.classifyUri() + ": " + why, null);
     }
 }
