@@ -77,7 +77,7 @@ public final class ClassifierService implements AutoCloseable {
         opened.add(TriageMetrics.bind(producer));
         RecordProcessor processor = new RecordProcessor(producer, classifier, config.kafka().topics(), Clock.systemUTC(),
                 registry);
-        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId,
+        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId + "-in",
                 config.maxConcurrent());
         ParallelWorker worker = new ParallelWorker(consumer, processor, config.kafka().topics().conversations(),
                 config.maxConcurrent(), DRAIN_TIMEOUT, scheduler, OUTAGE_FIRST_WAIT, OUTAGE_MAX_WAIT, registry);

@@ -89,7 +89,7 @@ public final class SinkService implements AutoCloseable {
         KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
         KafkaConsumer<byte[], byte[]> consumer;
         try {
-            consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId, config.batchSize());
+            consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId + "-in", config.batchSize());
         } catch (RuntimeException e) {
             producer.close();
             throw e;
