@@ -12,13 +12,16 @@ import java.util.function.LongConsumer;
 /**
  * Sends every conversation with at most {@code concurrency} in progress (a conversation waiting
  * to retry keeps its place, so a server asking to slow down gets fewer requests, not more).
- * Reports the number finished after each one, in order, one call at a time.
+ * Reports the number finished after each one, in order, one call at a time. Once an answer says
+ * no further request can succeed (the gateway refused the API key), the rest are not sent: they
+ * are reported as {@code NotSent} instead of hammering the gateway with requests bound to fail.
  */
 final class Sender {
 
     private final Function<JsonNode, CompletableFuture<Outcome>> send;
     private final int concurrency;
     private final LongConsumer progress;
+    private volatile Outcome hopeless;
     private long finished;
 
     /**
@@ -37,7 +40,17 @@ final class Sender {
         List<CompletableFuture<Outcome>> pending = new ArrayList<>(conversations.size());
         for (JsonNode conversation : conversations) {
             permits.acquire();
+            if (hopeless != null) {
+                permits.release();
+                finishedOne();
+                pending.add(CompletableFuture.completedFuture(Outcome.failed("NotSent",
+                        "not sent after an earlier answer " + hopeless.errorType() + ": " + hopeless.message(), null)));
+                continue;
+            }
             pending.add(send.apply(conversation).whenComplete((outcome, error) -> {
+                if (outcome != null && "Unauthorized".equals(outcome.errorType())) {
+                    hopeless = outcome;
+                }
                 permits.release();
                 finishedOne();
             }));

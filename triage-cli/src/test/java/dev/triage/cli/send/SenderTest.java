@@ -48,4 +48,20 @@ class SenderTest {
             runner.shutdownNow();
         }
     }
+
+    @Test
+    void afterTheGatewayRefusesTheKeyTheRestIsNotSent() throws Exception {
+        List<JsonNode> sent = new CopyOnWriteArrayList<>();
+        Sender sender = new Sender(conversation -> {
+            sent.add(conversation);
+            return CompletableFuture.completedFuture(Outcome.failed("Unauthorized", "a valid API key is required", 3L));
+        }, 1, done -> { });
+        List<JsonNode> conversations = IntStream.range(0, 4).mapToObj(i -> (JsonNode) JsonNodeFactory.instance.numberNode(i)).toList();
+
+        List<Outcome> outcomes = sender.sendAll(conversations);
+
+        assertThat(sent).hasSize(1);
+        assertThat(outcomes).extracting(Outcome::errorType).containsExactly("Unauthorized", "NotSent", "NotSent", "NotSent");
+        assertThat(outcomes.get(1).message()).contains("Unauthorized: a valid API key is required");
+    }
 }
