@@ -5,6 +5,7 @@ import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.InsertManyOptions;
+import dev.triage.cli.JsonEntries;
 import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import org.bson.Document;
@@ -41,7 +42,7 @@ public final class LoadCommand implements Callable<Integer> {
         QueryFile.Contents contents;
         try {
             contents = QueryFile.read(file);
-        } catch (QueryFile.UnreadableFileException e) {
+        } catch (JsonEntries.UnreadableFileException e) {
             System.err.println("triage: " + e.getMessage() + "; nothing imported");
             return 2;
         }

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.triage.cli.JsonEntries;
+import dev.triage.cli.JsonEntries.UnreadableFileException;
 import dev.triage.core.json.Json;
-import dev.triage.core.json.PayloadException;
 import org.bson.Document;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,59 +32,24 @@ final class QueryFile {
     record Entry(String where, Document query) {
     }
 
-    /** The whole file cannot be read (not the format its name says, unreadable). */
-    static final class UnreadableFileException extends RuntimeException {
-        UnreadableFileException(String message) {
-            super(message);
-        }
-    }
-
     private QueryFile() {
     }
 
     static Contents read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UnreadableFileException(file + " does not exist or is not a file");
-        }
+        JsonEntries.requireFile(file);
         Contents contents = new Contents(new ArrayList<>(), new ArrayList<>());
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
             readCsv(file, contents);
-        } else if (firstChar(file) == '[') {
-            readArray(file, contents);
-        } else {
-            readLines(file, contents);
+            return contents;
         }
-        return contents;
-    }
-
-    private static void readArray(Path file, Contents contents) throws IOException {
-        JsonNode array;
-        try {
-            array = Json.tree(Files.readAllBytes(file));
-        } catch (PayloadException e) {
-            throw new UnreadableFileException(file + " is not a valid JSON array: " + e.getMessage());
-        }
-        for (int i = 0; i < array.size(); i++) {
-            add(contents, "item " + (i + 1), array.get(i));
-        }
-    }
-
-    private static void readLines(Path file, Contents contents) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    add(contents, "line " + number, Json.tree(line.getBytes(StandardCharsets.UTF_8)));
-                } catch (PayloadException e) {
-                    contents.rejected().add("line " + number + ": not valid JSON (" + e.getMessage() + ")");
-                }
+        for (JsonEntries.Entry entry : JsonEntries.read(file)) {
+            if (entry.invalid() != null) {
+                contents.rejected().add(entry.where() + ": not valid JSON (" + entry.invalid() + ")");
+            } else {
+                add(contents, entry.where(), entry.node());
             }
         }
+        return contents;
     }
 
     private static void readCsv(Path file, Contents contents) throws IOException {
@@ -122,15 +85,5 @@ final class QueryFile {
         Document query = Document.parse(entry.toString());
         query.put("processed", false);
         contents.queries().add(new Entry(where, query));
-    }
-
-    private static int firstChar(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int c;
-            while ((c = reader.read()) != -1 && Character.isWhitespace(c)) {
-                // skip leading whitespace
-            }
-            return c;
-        }
     }
 }

@@ -1,13 +1,10 @@
 package dev.triage.cli.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.triage.core.json.Json;
-import dev.triage.core.json.PayloadException;
+import dev.triage.cli.JsonEntries;
+import dev.triage.cli.JsonEntries.UnreadableFileException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,21 +35,19 @@ final class ConversationFile {
     record Entry(String where, JsonNode body) {
     }
 
-    /** The file cannot be used as a whole: nothing is sent. The message names the file and the line or item. */
-    static final class UnreadableFileException extends RuntimeException {
-        UnreadableFileException(String message) {
-            super(message);
-        }
-    }
-
     private ConversationFile() {
     }
 
+    /** The entries; an {@link UnreadableFileException} (nothing is sent) names the file and the line or item. */
     static Contents read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UnreadableFileException(file + " does not exist or is not a file");
+        List<Entry> all = new ArrayList<>();
+        for (JsonEntries.Entry entry : JsonEntries.read(file)) {
+            if (entry.invalid() != null) {
+                throw new UnreadableFileException(file + " is neither a JSON array nor JSON lines: "
+                        + entry.where() + " is not valid JSON (" + entry.invalid() + ")");
+            }
+            all.add(entry(file, entry.where(), entry.node()));
         }
-        List<Entry> all = firstChar(file) == '[' ? readArray(file) : readLines(file);
         if (all.isEmpty()) {
             throw new UnreadableFileException(file + " holds no conversations");
         }
@@ -83,57 +78,11 @@ final class ConversationFile {
         return node.asText().strip();
     }
 
-    private static List<Entry> readArray(Path file) throws IOException {
-        JsonNode array;
-        try {
-            array = Json.tree(Files.readAllBytes(file));
-        } catch (PayloadException e) {
-            throw new UnreadableFileException(file + " is not a valid JSON array: " + e.getMessage());
-        }
-        List<Entry> entries = new ArrayList<>();
-        for (int i = 0; i < array.size(); i++) {
-            entries.add(entry(file, "item " + (i + 1), array.get(i)));
-        }
-        return entries;
-    }
-
-    private static List<Entry> readLines(Path file) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = "line " + number;
-                try {
-                    entries.add(entry(file, where, Json.tree(line.getBytes(StandardCharsets.UTF_8))));
-                } catch (PayloadException e) {
-                    throw new UnreadableFileException(file + " is neither a JSON array nor JSON lines: "
-                            + where + " is not valid JSON (" + e.getMessage() + ")");
-                }
-            }
-        }
-        return entries;
-    }
-
     private static Entry entry(Path file, String where, JsonNode node) {
         if (!node.isObject()) {
             throw new UnreadableFileException(file + ": " + where + " must be a JSON object, was "
                     + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return new Entry(where, node);
-    }
-
-    private static int firstChar(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int c;
-            while ((c = reader.read()) != -1 && Character.isWhitespace(c)) {
-                // leading whitespace says nothing about the format
-            }
-            return c;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.triage.cli.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.triage.cli.JsonEntries;
 import dev.triage.cli.Progress;
 import dev.triage.cli.TriageCli;
 import dev.triage.core.config.Env;
@@ -61,7 +62,7 @@ public final class SendCommand implements Callable<Integer> {
         ConversationFile.Contents contents;
         try {
             contents = ConversationFile.read(file);
-        } catch (ConversationFile.UnreadableFileException e) {
+        } catch (JsonEntries.UnreadableFileException e) {
             System.err.println("triage: " + e.getMessage() + "; nothing sent");
             return TriageCli.EXIT_CONFIG;
         }

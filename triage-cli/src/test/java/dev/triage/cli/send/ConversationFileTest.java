@@ -1,5 +1,6 @@
 package dev.triage.cli.send;
 
+import dev.triage.cli.JsonEntries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,7 @@ class ConversationFileTest {
         Path file = write("c.jsonl", "{\"messages\": []}\n{\"messages\": [\n");
 
         assertThatThrownBy(() -> ConversationFile.read(file))
-                .isInstanceOf(ConversationFile.UnreadableFileException.class)
+                .isInstanceOf(JsonEntries.UnreadableFileException.class)
                 .hasMessageContaining("neither a JSON array nor JSON lines: line 2 is not valid JSON");
     }
 
