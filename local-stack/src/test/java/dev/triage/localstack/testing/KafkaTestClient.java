@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ public final class KafkaTestClient implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
                 return records.size() >= count;
             });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("read " + records.size() + " of at least " + count + " records from " + topic
+                    + " within " + timeout, e);
         }
         return records;
     }
