@@ -72,8 +72,10 @@ public final class KafkaTestClient implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        // a topic created a moment ago may not be in the metadata yet: partitionsFor answers empty
+        List<TopicPartition> partitions = await("partitions of " + topic).atMost(Duration.ofSeconds(30))
+                .until(() -> consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList(),
+                        list -> !list.isEmpty());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;
