@@ -32,7 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * Takes one conversation record to its outputs: the result (plus the reply of a synchronous
  * request), or for a record-caused failure its dead letter (plus an error reply). The future
  * completes when Kafka acknowledged every output; it fails only when the record must be tried
- * again later (the model server or Kafka is away), never for the record's own fault.
+ * again later (the model server or Kafka is away), never for the record's own fault. A synchronous
+ * caller whose record failed because the model server is away gets an {@link ErrorReply#MODEL_UNAVAILABLE}
+ * reply at once.
  *
  * <p>Counts, once Kafka acknowledged them: {@code triage.classifier.records.classified},
  * {@code triage.classifier.records.dead.lettered} (tag {@code code}: the error code) and
@@ -95,8 +97,22 @@ public final class RecordProcessor {
             if (cause instanceof RecordRejectedException rejected) {
                 return send(deadLetter(record, rejected, rejected), deadLetterCounts.get(rejected.code()), errorReplies);
             }
+            replyUnavailable(record);
             return CompletableFuture.<Void>failedFuture(cause);
         }).thenCompose(sent -> sent);
+    }
+
+    /**
+     * Tells a synchronous caller at once that the model server is away, instead of leaving it to
+     * wait out the outage until its deadline. The record itself goes back to the queue, so this is
+     * sent again each time it fails before that deadline; the gateway answers the first and drops
+     * the rest. Not waited for: Kafka may be what is away. The cause stays in the classifier's log:
+     * it names the model server's address, which is none of the caller's business.
+     */
+    private void replyUnavailable(ConsumerRecord<byte[], byte[]> record) {
+        ErrorReply reply = new ErrorReply(ErrorReply.MODEL_UNAVAILABLE,
+                "the model server is not answering (down, overloaded, or failing too often to be called)");
+        Replies.to(record, reply, reply.code(), clock.instant()).ifPresent(r -> send(r).thenRun(errorReplies::increment));
     }
 
     private Outputs results(ConsumerRecord<byte[], byte[]> record, ConversationEnvelope conversation, Labels labels) {

@@ -1,11 +1,14 @@
 package dev.triage.classifier.worker;
 
+import dev.triage.classifier.Classifier;
+import dev.triage.classifier.Labels;
 import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.ErrorReply;
 import dev.triage.core.model.IdType;
 import dev.triage.core.model.Message;
 import dev.triage.core.model.Source;
@@ -26,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The processor's counters, with the offline classifier and a producer whose acknowledgements the test gives. */
+/** The processor's outputs and counters, with a producer whose acknowledgements the test gives. */
 class RecordProcessorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
@@ -71,6 +74,55 @@ class RecordProcessorTest {
 
         assertThatThrownBy(done::join).hasRootCauseInstanceOf(IllegalStateException.class);
         assertThat(count("triage.classifier.records.classified")).isZero();
+    }
+
+    @Test
+    void aRequestWhoseModelServerIsAwayFailsToBeTriedAgainAndItsCallerHearsAtOnce() {
+        RecordProcessor outage = new RecordProcessor(producer, new ModelAway(), Topics.defaults(),
+                Clock.fixed(NOW, ZoneOffset.UTC), registry);
+
+        CompletableFuture<Void> done = outage.process(request("c-3", "where is my parcel"), () -> { });
+
+        assertThatThrownBy(done::join).hasRootCauseMessage("connection refused");
+        assertThat(producer.history()).singleElement().satisfies(reply -> {
+            assertThat(reply.topic()).isEqualTo("replies");
+            assertThat(TriageHeaders.get(reply.headers(), TriageHeaders.ERROR_CODE)).isEqualTo("LLM_UNAVAILABLE");
+            assertThat(TriageHeaders.get(reply.headers(), TriageHeaders.CORRELATION_ID)).isEqualTo("corr-c-3");
+            assertThat(Json.decode(reply.value(), ErrorReply.class).message()).contains("model server is not answering")
+                    .doesNotContain("connection refused");
+        });
+        producer.completeNext();
+        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "error").counter().count()).isEqualTo(1.0);
+        assertThat(count("triage.classifier.records.classified")).isZero();
+        assertThat(deadLettered(ErrorCode.INVALID_PAYLOAD) + deadLettered(ErrorCode.LLM_BAD_OUTPUT)).isZero();
+    }
+
+    @Test
+    void aRecordFromMongoWhoseModelServerIsAwayGetsNoReply() {
+        RecordProcessor outage = new RecordProcessor(producer, new ModelAway(), Topics.defaults(),
+                Clock.fixed(NOW, ZoneOffset.UTC), registry);
+
+        assertThatThrownBy(outage.process(record("q-1", conversation("q-1", "hello")), () -> { })::join)
+                .hasRootCauseMessage("connection refused");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    /** A model server that refuses every connection: an outage, not the record's fault. */
+    private static final class ModelAway implements Classifier {
+        @Override
+        public String model() {
+            return "away";
+        }
+
+        @Override
+        public String taxonomyVersion() {
+            return "v";
+        }
+
+        @Override
+        public CompletableFuture<Labels> classify(ConversationEnvelope conversation) {
+            return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
+        }
     }
 
     private double count(String name) {

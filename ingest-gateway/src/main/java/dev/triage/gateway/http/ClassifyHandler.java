@@ -4,6 +4,7 @@ import dev.triage.core.json.Json;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.ErrorReply;
 import dev.triage.core.model.IdType;
 import dev.triage.core.model.Message;
 import dev.triage.core.model.Source;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeoutException;
  * {@code POST /classify}: validates the body and sends the conversation through Kafka.
  * Synchronously (default) it answers with the original body plus {@code classification}; a
  * conversation that cannot be classified for its own reason answers 422, one the model never
- * answered validly 502, no reply in time 504, Kafka unavailable, too many requests waiting or no
+ * answered validly or the model server is not answering 502 (the latter conversation is kept and
+ * classified later), no reply in time 504, Kafka unavailable, too many requests waiting or no
  * reply listener 503. With
  * {@code ?mode=async} it answers 202 as soon as Kafka has the conversation.
  */
@@ -112,7 +114,12 @@ public final class ClassifyHandler implements Handler {
         } else if (reply.isError()) {
             LOG.info("conversation {} not classified: {} {}", request.conversationNumber(), reply.error().code(),
                     reply.error().message());
-            ErrorResponses.render(ctx, statusOf(reply.error().code()), reply.error().code(), reply.error().message());
+            String message = reply.error().message();
+            if (ErrorReply.MODEL_UNAVAILABLE.equals(reply.error().code())) {
+                message += "; conversation " + request.conversationNumber() + " is kept and will be classified when it "
+                        + "is back, see GET " + Accepted.resultUrl(request.conversationNumber());
+            }
+            ErrorResponses.render(ctx, statusOf(reply.error().code()), reply.error().code(), message);
         } else {
             ctx.status(200).contentType("application/json").result(Json.encodeToString(new ClassifyResponse(
                     request.conversationNumber(), request.messages(), reply.result().classification())));
@@ -120,10 +127,12 @@ public final class ClassifyHandler implements Handler {
     }
 
     /**
-     * The model never gave a valid answer: 502, the upstream's fault. Anything else is about the
-     * record (malformed, too large, refused by the model server as too long or unacceptable): 422.
+     * The model never gave a valid answer, or is not answering at all: 502, the upstream's fault.
+     * Anything else is about the record (malformed, too large, refused by the model server as too
+     * long or unacceptable): 422.
      */
     static int statusOf(String errorCode) {
-        return ErrorCode.LLM_BAD_OUTPUT.name().equals(errorCode) ? 502 : 422;
+        return ErrorCode.LLM_BAD_OUTPUT.name().equals(errorCode) || ErrorReply.MODEL_UNAVAILABLE.equals(errorCode)
+                ? 502 : 422;
     }
 }
