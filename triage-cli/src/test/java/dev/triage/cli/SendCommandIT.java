@@ -1,6 +1,7 @@
 package dev.triage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.triage.cli.local.LocalStack;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,26 +151,33 @@ class SendCommandIT {
     }
 
     @Test
-    void anUnreachableGatewayCountsAsConnectionErrors() throws Exception {
+    void nothingIsSentWhenNoGatewayAnswersAtTheUrl() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
+        HttpServer notAGateway = HttpServer.create(new InetSocketAddress("localhost", 0), 0); // 404 for every path
+        notAGateway.start();
         Path file = write("c.jsonl", """
                 {"conversation_number": "u-1", "messages": [{"sender": "customer", "text": "hi"}]}
                 {"conversation_number": "u-2", "messages": [{"sender": "customer", "text": "hello"}]}
                 """);
+        try {
+            CliRun refused = CliRun.of("send", file.toString(), "--url", "http://localhost:" + closedPort,
+                    "--out-dir", outDir().toString(), "--json");
+            CliRun other = CliRun.of("send", file.toString(), "--url", "http://localhost:" + notAGateway.getAddress().getPort(),
+                    "--out-dir", outDir().toString());
 
-        CliRun run = CliRun.of("send", file.toString(), "--url", "http://localhost:" + closedPort,
-                "--out-dir", outDir().toString(), "--json");
-
-        assertThat(run.exit()).isEqualTo(1);
-        JsonNode summary = Json.tree(run.out().strip().getBytes(StandardCharsets.UTF_8));
-        assertThat(summary.get("failed_by_type").get("ConnectionError").asInt()).isEqualTo(2);
-        assertThat(summary.get("p50_ms").isNull()).isTrue();
-        assertThat(Json.tree(Files.readAllBytes(Path.of(summary.get("output").asText())))).isEmpty();
-        CliRun text = CliRun.of("send", file.toString(), "--url", "http://localhost:" + closedPort, "--out-dir", outDir().toString());
-        assertThat(text.out()).contains("connection refused (is the gateway running there?)");
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.err()).contains("cannot reach http://localhost:" + closedPort + "/health",
+                    "connection refused (is the gateway running there?)", "nothing sent");
+            assertThat(refused.out()).isEmpty();
+            assertThat(other.exit()).isEqualTo(2);
+            assertThat(other.err()).contains("/health answered 404 (is --url a triage gateway?)", "nothing sent");
+            assertThat(outDir()).doesNotExist();
+        } finally {
+            notAGateway.stop(0);
+        }
     }
 
     @Test

@@ -5,12 +5,15 @@ import dev.triage.core.json.Json;
 import dev.triage.core.json.PayloadException;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -32,6 +35,22 @@ final class ClassifyClient {
         this.http = http;
         this.config = config;
         this.policy = policy;
+    }
+
+    /**
+     * {@code GET /health} next to {@code /classify}, once before sending: why the gateway cannot be
+     * used (nothing listening, not a triage gateway), or empty when it answered 200.
+     */
+    Optional<String> unusable() throws InterruptedException {
+        URI health = config.classifyUri().resolve("health");
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(config.timeout()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? Optional.empty()
+                    : Optional.of("GET " + health + " answered " + response.statusCode() + " (is --url a triage gateway?)");
+        } catch (IOException e) {
+            return Optional.of("cannot reach " + health + ": " + why(e));
+        }
     }
 
     CompletableFuture<Outcome> send(JsonNode conversation) {
@@ -90,9 +109,16 @@ final class ClassifyClient {
         if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
             return Outcome.failed("Timeout", "no answer within " + config.timeout().toMillis() + " ms", null);
         }
-        String why = cause instanceof java.net.ConnectException
-                ? "connection refused (is the gateway running there?)"
-                : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return Outcome.failed("ConnectionError", "cannot reach " + config.classifyUri() + ": " + why, null);
+        return Outcome.failed("ConnectionError", "cannot reach " + config.classifyUri() + ": " + why(cause), null);
+    }
+
+    private static String why(Throwable cause) {
+        if (cause instanceof ConnectException) {
+            return "connection refused (is the gateway running there?)";
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return "no connection within the timeout";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,9 +22,9 @@ import java.util.function.LongConsumer;
 /**
  * {@code triage send FILE}: the original API client. Posts every conversation of the file to a
  * running gateway's {@code POST /classify}, writes the 200 answers as one JSON array to the out
- * directory and prints a summary. The file is read and checked completely before anything is sent.
- * Exit code 0 when every conversation was classified, 1 when some failed, 2 when the file or an
- * option cannot be used (nothing sent). This class only wires the parts together.
+ * directory and prints a summary. The file is read and checked completely, and the gateway's
+ * {@code GET /health} asked once, before anything is sent. Exit code 0 when every conversation was
+ * classified, 1 when some failed, 2 when the file, an option or the gateway cannot be used (nothing sent). This class only wires the parts together.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = "Send the conversations of a JSON array or JSON lines file to POST /classify and save the results.")
@@ -66,7 +67,13 @@ public final class SendCommand implements Callable<Integer> {
             System.err.println("triage: " + e.getMessage() + "; nothing sent");
             return TriageCli.EXIT_CONFIG;
         }
-        List<Outcome> outcomes = send(config, contents.entries());
+        List<Outcome> outcomes;
+        try {
+            outcomes = send(config, contents.entries());
+        } catch (GatewayUnusableException e) {
+            System.err.println("triage: " + e.getMessage() + "; nothing sent");
+            return TriageCli.EXIT_CONFIG;
+        }
         List<JsonNode> classified = outcomes.stream().filter(Outcome::isOk).map(Outcome::result).toList();
         Path output = ResultsFile.write(config.outDir(), Clock.systemUTC().instant(), classified);
         Summary summary = Summary.of(contents.entries(), outcomes, contents.duplicatesSkipped(), output);
@@ -74,7 +81,15 @@ public final class SendCommand implements Callable<Integer> {
         return summary.failed() == 0 ? 0 : TriageCli.EXIT_FAILURE;
     }
 
-    private List<Outcome> send(SendConfig config, List<ConversationFile.Entry> entries) throws InterruptedException {
+    /** The gateway did not answer {@code GET /health} with 200: nothing is sent. */
+    private static final class GatewayUnusableException extends Exception {
+        GatewayUnusableException(String message) {
+            super(message);
+        }
+    }
+
+    private List<Outcome> send(SendConfig config, List<ConversationFile.Entry> entries)
+            throws InterruptedException, GatewayUnusableException {
         ScheduledExecutorService retryWaits = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "send-retry");
             thread.setDaemon(true);
@@ -85,6 +100,10 @@ public final class SendCommand implements Callable<Integer> {
                     .connectTimeout(config.timeout()).build();
             ClassifyClient client = new ClassifyClient(http, config,
                     new RetryAfterPolicy(RetryAfterPolicy.Settings.defaults().withRetries(retries), retryWaits));
+            Optional<String> unusable = client.unusable();
+            if (unusable.isPresent()) {
+                throw new GatewayUnusableException(unusable.get());
+            }
             LongConsumer progress = json ? done -> { } : new Progress(entries.size())::update;
             return new Sender(client::send, config.concurrency(), progress)
                     .sendAll(entries.stream().map(ConversationFile.Entry::body).toList());
