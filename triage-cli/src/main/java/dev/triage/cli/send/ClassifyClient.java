@@ -41,7 +41,7 @@ final class ClassifyClient {
      * {@code GET /health} next to {@code /classify}, once before sending: why the gateway cannot be
      * used (nothing listening, not a triage gateway), or empty when it answered 200.
      */
-    Optional<String> unusable() throws InterruptedException {
+    static Optional<String> unusable(HttpClient http, SendConfig config) throws InterruptedException {
         URI health = config.classifyUri().resolve("health");
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(config.timeout()).build(),

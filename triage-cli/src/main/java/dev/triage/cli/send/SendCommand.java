@@ -24,7 +24,8 @@ import java.util.function.LongConsumer;
  * running gateway's {@code POST /classify}, writes the 200 answers as one JSON array to the out
  * directory and prints a summary. The file is read and checked completely, and the gateway's
  * {@code GET /health} asked once, before anything is sent. Exit code 0 when every conversation was
- * classified, 1 when some failed, 2 when the file, an option or the gateway cannot be used (nothing sent). This class only wires the parts together.
+ * classified, 1 when some failed, 2 when the file, an option or the gateway cannot be used
+ * (nothing sent). This class only wires the parts together.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = "Send the conversations of a JSON array or JSON lines file to POST /classify and save the results.")
@@ -67,13 +68,14 @@ public final class SendCommand implements Callable<Integer> {
             System.err.println("triage: " + e.getMessage() + "; nothing sent");
             return TriageCli.EXIT_CONFIG;
         }
-        List<Outcome> outcomes;
-        try {
-            outcomes = send(config, contents.entries());
-        } catch (GatewayUnusableException e) {
-            System.err.println("triage: " + e.getMessage() + "; nothing sent");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.timeout()).build();
+        Optional<String> unusable = ClassifyClient.unusable(http, config);
+        if (unusable.isPresent()) {
+            System.err.println("triage: " + unusable.get() + "; nothing sent");
             return TriageCli.EXIT_CONFIG;
         }
+        List<Outcome> outcomes = send(http, config, contents.entries());
         List<JsonNode> classified = outcomes.stream().filter(Outcome::isOk).map(Outcome::result).toList();
         Path output = ResultsFile.write(config.outDir(), Clock.systemUTC().instant(), classified);
         Summary summary = Summary.of(contents.entries(), outcomes, contents.duplicatesSkipped(), output);
@@ -81,29 +83,16 @@ public final class SendCommand implements Callable<Integer> {
         return summary.failed() == 0 ? 0 : TriageCli.EXIT_FAILURE;
     }
 
-    /** The gateway did not answer {@code GET /health} with 200: nothing is sent. */
-    private static final class GatewayUnusableException extends Exception {
-        GatewayUnusableException(String message) {
-            super(message);
-        }
-    }
-
-    private List<Outcome> send(SendConfig config, List<ConversationFile.Entry> entries)
-            throws InterruptedException, GatewayUnusableException {
+    private List<Outcome> send(HttpClient http, SendConfig config, List<ConversationFile.Entry> entries)
+            throws InterruptedException {
         ScheduledExecutorService retryWaits = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "send-retry");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(config.timeout()).build();
             ClassifyClient client = new ClassifyClient(http, config,
                     new RetryAfterPolicy(RetryAfterPolicy.Settings.defaults().withRetries(retries), retryWaits));
-            Optional<String> unusable = client.unusable();
-            if (unusable.isPresent()) {
-                throw new GatewayUnusableException(unusable.get());
-            }
             LongConsumer progress = json ? done -> { } : new Progress(entries.size())::update;
             return new Sender(client::send, config.concurrency(), progress)
                     .sendAll(entries.stream().map(ConversationFile.Entry::body).toList());
