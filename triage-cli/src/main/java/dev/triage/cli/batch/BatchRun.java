@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import java.util.Map;
  * One batch run: the classifier and the sink started in this process, every given query published
  * to the conversations topic, and the outcome of each followed on the classifications and
  * dead-letter topics (read from where they ended before publishing). The run ends when every
- * query has an outcome and the sink has marked the classified ones processed.
+ * query has an outcome and the sink has written it: classified ones processed, dead-lettered ones failed.
  */
 final class BatchRun {
 
@@ -116,22 +117,31 @@ final class BatchRun {
         }
     }
 
-    /** Waits until the sink has marked every classified query processed. */
+    /**
+     * Waits until the sink has marked every classified query processed and every dead-lettered one
+     * failed: the sink stops with this run, and what it has not written by then stays unwritten.
+     */
     private void awaitSink(Map<String, Object> ids, Map<String, Boolean> outcomes, Duration timeout) throws InterruptedException {
-        List<Object> classified = outcomes.entrySet().stream().filter(Map.Entry::getValue)
-                .map(e -> ids.get(e.getKey())).toList();
+        List<Object> classified = idsWithOutcome(ids, outcomes, true);
+        List<Object> failed = idsWithOutcome(ids, outcomes, false);
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Duration.ofMinutes(5).toNanos());
-        while (System.nanoTime() < deadline && countProcessed(classified) < classified.size()) {
+        while (System.nanoTime() < deadline && (count(classified, Filters.eq("processed", true)) < classified.size()
+                || count(failed, Filters.eq("status", "failed")) < failed.size())) {
             Thread.sleep(250);
         }
     }
 
-    private long countProcessed(List<Object> ids) {
-        long processed = 0;
+    private static List<Object> idsWithOutcome(Map<String, Object> ids, Map<String, Boolean> outcomes, boolean classified) {
+        return outcomes.entrySet().stream().filter(e -> e.getValue() == classified).map(e -> ids.get(e.getKey())).toList();
+    }
+
+    /** How many of the queries {@code ids} match {@code filter}, asked in slices of 1000 ids. */
+    private long count(List<Object> ids, Bson filter) {
+        long matched = 0;
         for (int i = 0; i < ids.size(); i += 1000) {
-            processed += queries.countDocuments(Filters.and(Filters.in("_id", ids.subList(i, Math.min(ids.size(), i + 1000))),
-                    Filters.eq("processed", true)));
+            matched += queries.countDocuments(Filters.and(Filters.in("_id", ids.subList(i, Math.min(ids.size(), i + 1000))),
+                    filter));
         }
-        return processed;
+        return matched;
     }
 }
