@@ -69,13 +69,20 @@ public final class KafkaClients {
     /**
      * Assigns every partition of {@code topics} to a group-less consumer at their current end and
      * returns once the positions are known, so every record written from now on will be read.
+     * A topic created a moment ago may be missing from the metadata for a while: it is asked for
+     * again until {@code timeout}.
      *
      * @throws IllegalStateException if a topic does not exist
      */
     public static List<TopicPartition> assignAtEnd(Consumer<byte[], byte[]> consumer, List<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+                sleep(Duration.ofMillis(100));
+                infos = consumer.partitionsFor(topic, timeout);
+            }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist");
             }
@@ -85,5 +92,14 @@ public final class KafkaClients {
         consumer.seekToEnd(partitions);
         partitions.forEach(p -> consumer.position(p, timeout));
         return partitions;
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topic metadata", e);
+        }
     }
 }
