@@ -84,7 +84,7 @@ class LlmClassifierIT {
     private void startClassifier(String provider, int maxConcurrent, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("LLM_PROVIDER", provider, "LLM_API_URL", sim.url(),
                 "LLM_MODEL", "sim-model", "LLM_RETRY_BASE_DELAY", "50ms", "LLM_RETRY_MAX_DELAY", "500ms",
-                "LLM_BREAKER_WAIT", "1s", "LLM_TIMEOUT", "2s"));
+                "LLM_BREAKER_WAIT", "1s", "LLM_TIMEOUT", "10s")); // the exact call counts below need no timeouts
         env.putAll(extra);
         service = ClassifierService.start(new ClassifierConfig(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1),
                 "llm-it-" + topics.conversations(), maxConcurrent, LlmSettings.fromEnv(new Env(env)), null, 0));
@@ -253,7 +253,7 @@ class LlmClassifierIT {
     }
 
     private List<ClassificationResult> results(int n, Duration timeout) {
-        List<ClassificationResult> all = client.readAtLeast(topics.classifications(), n, timeout).stream()
+        List<ClassificationResult> all = client.readDistinctKeys(topics.classifications(), n, timeout).stream()
                 .map(r -> Json.decode(r.value(), ClassificationResult.class)).toList();
         Set<String> ids = all.stream().map(ClassificationResult::id).collect(Collectors.toSet());
         assertThat(ids).hasSize(n);

@@ -105,7 +105,9 @@ class ClassifyApiIT {
 
     @Test
     void noReplyInTimeIs504AndSaysWhereTheResultWillBe() throws Exception {
-        assertError(api.post("/classify", conversation("q 1", "silence")), 504, "Timeout", "/classifications/q%201");
+        Api impatient = new Api(stack.gateway(Map.of("GATEWAY_INSTANCE_ID", "gw-impatient", "CLASSIFY_TIMEOUT", "2s")));
+
+        assertError(impatient.post("/classify", conversation("q 1", "silence")), 504, "Timeout", "/classifications/q%201");
     }
 
     @ParameterizedTest

@@ -8,8 +8,9 @@ import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.KafkaSettings;
-import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
+import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
@@ -63,7 +64,7 @@ final class GatewayStack implements AutoCloseable {
         responder.thread.start();
     }
 
-    /** The environment of a gateway on a free port, relay off, 2 s timeout; {@code overrides} win. */
+    /** The environment of a gateway on a free port, relay off, 15 s timeout; {@code overrides} win. */
     Map<String, String> env(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -75,7 +76,7 @@ final class GatewayStack implements AutoCloseable {
         env.put("GATEWAY_HOST", "localhost");
         env.put("GATEWAY_PORT", "0");
         env.put("GATEWAY_INSTANCE_ID", "gw-main");
-        env.put("CLASSIFY_TIMEOUT", "2s");
+        env.put("CLASSIFY_TIMEOUT", "15s"); // a loaded CI machine can stall for seconds; 504 tests set their own
         env.put("GATEWAY_MAX_BODY_BYTES", "65536");
         env.put("RELAY_ENABLED", "false");
         env.putAll(overrides);
@@ -171,13 +172,15 @@ final class GatewayStack implements AutoCloseable {
 
         Responder(KafkaSettings settings) {
             topics = settings.topics();
-            consumer = KafkaClients.consumer(settings, "responder", "responder", 100);
             producer = KafkaClients.producer(settings, "responder");
+            // assigned, not subscribed: no group to join, so it reads from the first request on
+            TopicAdmin.ensureTopics(settings, List.of(topics.conversations()), Duration.ofSeconds(30));
+            consumer = KafkaClients.consumer(settings, "responder", "responder", 100);
+            KafkaClients.assignAtEnd(consumer, List.of(topics.conversations()), Duration.ofSeconds(30));
         }
 
         @Override
         public void run() {
-            consumer.subscribe(List.of(topics.conversations()));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     reply(r);

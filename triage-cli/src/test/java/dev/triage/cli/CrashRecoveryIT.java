@@ -70,7 +70,7 @@ class CrashRecoveryIT {
                 await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
             }
 
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> queries.countDocuments(Filters.eq("processed", true)) == N);
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30))
                     .until(() -> results.countDocuments() == N);

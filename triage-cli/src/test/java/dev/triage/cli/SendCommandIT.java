@@ -221,7 +221,7 @@ class SendCommandIT {
     @Test
     void answers503AreRetriedThreeTimesThenReportedAsUnavailable() throws Exception {
         try (GatewayService busy = gateway(Map.of("GATEWAY_INSTANCE_ID", "send-it-busy", "GATEWAY_MAX_PENDING", "1",
-                "CLASSIFY_TIMEOUT", "8s", "TOPIC_CONVERSATIONS", "send-it.unread.conversations"))) {
+                "CLASSIFY_TIMEOUT", "30s", "TOPIC_CONVERSATIONS", "send-it.unread.conversations"))) {
             CompletableFuture<HttpResponse<String>> holder = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + busy.port() + "/classify")).POST(HttpRequest.BodyPublishers.ofString(
                     conversations("holder", 1))).build(), HttpResponse.BodyHandlers.ofString());
@@ -234,7 +234,7 @@ class SendCommandIT {
             assertThat(run.out()).contains("sent 1, ok 0, failed 1", "failed Unavailable: 1",
                     "too many requests are waiting");
             await().untilAsserted(() -> assertThat(requestsAnswered(503) - before).isEqualTo(4));
-            assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
+            assertThat(holder.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
         }
     }
 

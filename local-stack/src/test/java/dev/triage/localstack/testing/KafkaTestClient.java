@@ -11,11 +11,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.core.ConditionTimeoutException;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
@@ -40,17 +42,31 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
-    /** Reads {@code topic} from the beginning until at least {@code count} records arrived. */
+    /** Reads {@code topic} from the beginning until it holds at least {@code count} records. */
     public List<ConsumerRecord<byte[], byte[]>> readAtLeast(String topic, int count, Duration timeout) {
+        return readUntil(topic, records -> records.size() >= count, "at least " + count + " records", timeout);
+    }
+
+    /**
+     * Reads {@code topic} from the beginning until it holds records with at least {@code count}
+     * distinct keys: at-least-once delivery may have written some twice.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readDistinctKeys(String topic, int count, Duration timeout) {
+        return readUntil(topic, records -> records.stream().map(r -> ByteBuffer.wrap(r.key())).distinct().count() >= count,
+                count + " distinct keys", timeout);
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+                                                           String what, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(topic)) {
             await().atMost(timeout).until(() -> {
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-                return records.size() >= count;
+                return done.test(records);
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("read " + records.size() + " of at least " + count + " records from " + topic
-                    + " within " + timeout, e);
+            throw new AssertionError("read " + records.size() + " records from " + topic + " within " + timeout
+                    + ", not " + what, e);
         }
         return records;
     }
