@@ -36,6 +36,9 @@ public final class StatsService implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        // the topology has no global tables; without this Kafka Streams warns twice at every start
+        // (once still: a config it builds internally, likely its partition assignor's, lacks it)
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("statistics stream failed, replacing its thread", e);

@@ -1,5 +1,6 @@
 package dev.triage.classifier.worker;
 
+import dev.triage.classifier.Failures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -147,7 +148,7 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
             gate.succeeded();
         } else if (trackers.get(new TopicPartition(record.topic(), record.partition())) == tracker) {
             queue.addFirst(record);
-            Duration wait = gate.failed(error);
+            Duration wait = gate.failed(Failures.cause(error));
             timer.schedule(this::startMore, wait.toMillis(), TimeUnit.MILLISECONDS);
         }
         tracker.ended(record.offset(), error == null);
