@@ -55,6 +55,8 @@ public final class GatewayService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SEND_BLOCK = Duration.ofSeconds(2);
+    /** Longest wait for Kafka's acknowledgement of a request's conversation before answering 503. */
+    private static final Duration SEND_DELIVERY = Duration.ofSeconds(10);
     private static final int RESPONSE_THREADS = 16;
 
     private final Resources opened;
@@ -83,7 +85,8 @@ public final class GatewayService implements AutoCloseable {
             // the API's own client: a read must fail fast (503) instead of holding an HTTP thread
             MongoDatabase db = mongo(config, SEND_BLOCK, Duration.ofSeconds(5), opened);
             // the API's own producer: it must fail fast (503) instead of holding HTTP threads while Kafka is away
-            KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId, SEND_BLOCK));
+            KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId, SEND_BLOCK,
+                    SEND_DELIVERY));
             opened.add(TriageMetrics.bind(producer));
             RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), replyTopic,
                     Clock.systemUTC());

@@ -34,8 +34,8 @@ final class Accepted {
         return CompletableFuture.allOf(sends).handleAsync((done, error) -> {
             if (error != null) {
                 try (MDC.MDCCloseable request = MDC.putCloseable(RequestId.MDC_KEY, requestId)) {
-                    LoggerFactory.getLogger(Accepted.class).warn("cannot send {} conversations to Kafka: {}",
-                            conversations.size(), error.toString());
+                    LoggerFactory.getLogger(Accepted.class).warn("cannot send {} to Kafka: {}", conversations.size() == 1
+                            ? "conversation " + conversations.get(0).id() : conversations.size() + " conversations", cause(error).toString());
                 }
                 ErrorResponses.render(ctx, sendFailure(error));
                 return null;
@@ -57,12 +57,16 @@ final class Accepted {
      * record is the request's fault (413, retrying cannot help); anything else is 503.
      */
     static ApiException sendFailure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof RecordTooLargeException) {
+        if (cause(error) instanceof RecordTooLargeException) {
             return new ApiException(413, "PayloadTooLarge", "the conversation is larger than a Kafka record may be "
                     + "(the broker's message.max.bytes); send it shorter");
         }
         return ApiException.unavailable("the pipeline is not reachable right now, retry later", 5);
+    }
+
+    /** The failure inside the {@link CompletionException} a future wraps it in. */
+    static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     static String resultUrl(String conversationNumber) {

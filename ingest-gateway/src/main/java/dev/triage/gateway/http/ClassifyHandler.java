@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
@@ -102,7 +101,7 @@ public final class ClassifyHandler implements Handler {
     }
 
     private void respond(Context ctx, ClassifyRequest request, Reply reply, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Accepted.cause(error);
         if (cause instanceof TimeoutException) {
             LOG.info("no classification within {} ms for conversation {}", timeout.toMillis(), request.conversationNumber());
             ErrorResponses.render(ctx, 504, "Timeout", "no classification within " + timeout.toMillis()

@@ -26,25 +26,36 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
+    /** A producer with Kafka's patience: {@code send} may block 60 s, a record may take 2 min to be acknowledged. */
     public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka, String clientId) {
-        return producer(kafka, clientId, Duration.ofSeconds(60));
+        return new KafkaProducer<>(producerProps(kafka, clientId), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
-     * A producer whose {@code send} blocks at most {@code maxBlock} for metadata or buffer space
-     * (Kafka's default is 60 s): what a caller answering an HTTP request needs, since it must fail
-     * fast rather than hold a server thread while Kafka is away.
+     * A producer for a caller answering an HTTP request, which must fail fast rather than hold its
+     * client while Kafka is away: {@code send} blocks at most {@code maxBlock} for metadata or
+     * buffer space, and a record not acknowledged within {@code deliveryTimeout} fails (each request
+     * to the broker may take half of it). A record that failed this way may still have been
+     * written: the broker can go away after writing it, before answering.
      */
-    public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka, String clientId, Duration maxBlock) {
-        Map<String, Object> props = new HashMap<>();
+    public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka, String clientId, Duration maxBlock,
+                                                         Duration deliveryTimeout) {
+        Map<String, Object> props = producerProps(kafka, clientId);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis() / 2);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static Map<String, Object> producerProps(KafkaSettings kafka, String clientId) {
+        Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        return props;
     }
 
     /**
