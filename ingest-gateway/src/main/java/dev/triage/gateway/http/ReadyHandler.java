@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -81,7 +80,7 @@ public final class ReadyHandler implements Handler {
             if (error == null) {
                 return "ok";
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Accepted.cause(error);
             return cause instanceof java.util.concurrent.TimeoutException
                     ? "no answer within " + PROBE_TIMEOUT.toSeconds() + " s" : String.valueOf(cause.getMessage());
         });
