@@ -2,10 +2,10 @@ package dev.triage.classifier.llm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triage.classifier.Classifier;
-import dev.triage.classifier.Failures;
 import dev.triage.classifier.Labels;
 import dev.triage.classifier.RecordRejectedException;
 import dev.triage.core.kafka.ErrorCode;
+import dev.triage.core.lifecycle.Failures;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult.Tokens;
 import dev.triage.core.model.ConversationEnvelope;

@@ -1,6 +1,6 @@
 package dev.triage.classifier.llm;
 
-import dev.triage.classifier.Failures;
+import dev.triage.core.lifecycle.Failures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;

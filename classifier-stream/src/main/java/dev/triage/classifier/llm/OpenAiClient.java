@@ -2,8 +2,8 @@ package dev.triage.classifier.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.triage.classifier.Failures;
 import dev.triage.core.json.Json;
+import dev.triage.core.lifecycle.Failures;
 import dev.triage.core.model.ClassificationResult.Tokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -37,7 +37,7 @@ public final class StatsService implements AutoCloseable {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         // the topology has no global tables; without this Kafka Streams warns twice at every start
-        // (once still: a config it builds internally, likely its partition assignor's, lacks it)
+        // (once still: its partition assignor builds a StreamsConfig of its own without the property)
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         streams.setUncaughtExceptionHandler(e -> {

@@ -1,6 +1,6 @@
 package dev.triage.classifier.worker;
 
-import dev.triage.classifier.Failures;
+import dev.triage.core.lifecycle.Failures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

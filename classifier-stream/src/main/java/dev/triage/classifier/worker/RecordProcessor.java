@@ -1,7 +1,6 @@
 package dev.triage.classifier.worker;
 
 import dev.triage.classifier.Classifier;
-import dev.triage.classifier.Failures;
 import dev.triage.classifier.Labels;
 import dev.triage.classifier.RecordRejectedException;
 import dev.triage.core.json.Json;
@@ -10,6 +9,7 @@ import dev.triage.core.kafka.DeadLetter;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.lifecycle.Failures;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
@@ -38,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Counts, once Kafka acknowledged them: {@code triage.classifier.records.classified},
  * {@code triage.classifier.records.dead.lettered} (tag {@code code}: the error code) and
- * {@code triage.classifier.replies.sent} (tag {@code type}: {@code result} or {@code error}).
+ * {@code triage.classifier.replies.sent} (tag {@code type}: {@code result}, {@code error} for a
+ * dead-lettered record, {@code unavailable} for each outage reply, repeats included).
  */
 public final class RecordProcessor {
 
@@ -53,6 +54,7 @@ public final class RecordProcessor {
     private final Map<ErrorCode, Counter> deadLetterCounts = new EnumMap<>(ErrorCode.class);
     private final Counter resultReplies;
     private final Counter errorReplies;
+    private final Counter unavailableReplies;
 
     public RecordProcessor(Producer<byte[], byte[]> producer, Classifier classifier, Topics topics, Clock clock,
                            MeterRegistry registry) {
@@ -68,6 +70,7 @@ public final class RecordProcessor {
         }
         this.resultReplies = replies(registry, "result");
         this.errorReplies = replies(registry, "error");
+        this.unavailableReplies = replies(registry, "unavailable");
     }
 
     /** A result or dead letter, and the reply of a synchronous request if it gets one. */
@@ -112,7 +115,13 @@ public final class RecordProcessor {
     private void replyUnavailable(ConsumerRecord<byte[], byte[]> record) {
         ErrorReply reply = new ErrorReply(ErrorReply.MODEL_UNAVAILABLE,
                 "the model server is not answering (down, overloaded, or failing too often to be called)");
-        Replies.to(record, reply, reply.code(), clock.instant()).ifPresent(r -> send(r).thenRun(errorReplies::increment));
+        Replies.to(record, reply, reply.code(), clock.instant()).ifPresent(r -> send(r).whenComplete((sent, error) -> {
+            if (error == null) {
+                unavailableReplies.increment();
+            } else {
+                LOG.debug("cannot send the model-unavailable reply for {}: {}", record.offset(), error.toString());
+            }
+        }));
     }
 
     private Outputs results(ConsumerRecord<byte[], byte[]> record, ConversationEnvelope conversation, Labels labels) {

@@ -92,7 +92,8 @@ class RecordProcessorTest {
                     .doesNotContain("connection refused");
         });
         producer.completeNext();
-        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "error").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "unavailable").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("triage.classifier.replies.sent").tag("type", "error").counter().count()).isZero();
         assertThat(count("triage.classifier.records.classified")).isZero();
         assertThat(deadLettered(ErrorCode.INVALID_PAYLOAD) + deadLettered(ErrorCode.LLM_BAD_OUTPUT)).isZero();
     }

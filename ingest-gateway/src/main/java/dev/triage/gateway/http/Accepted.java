@@ -1,6 +1,7 @@
 package dev.triage.gateway.http;
 
 import dev.triage.core.json.Json;
+import dev.triage.core.lifecycle.Failures;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.gateway.reply.RequestReplyClient;
 import io.javalin.http.Context;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -34,8 +34,10 @@ final class Accepted {
         return CompletableFuture.allOf(sends).handleAsync((done, error) -> {
             if (error != null) {
                 try (MDC.MDCCloseable request = MDC.putCloseable(RequestId.MDC_KEY, requestId)) {
-                    LoggerFactory.getLogger(Accepted.class).warn("cannot send {} to Kafka: {}", conversations.size() == 1
-                            ? "conversation " + conversations.get(0).id() : conversations.size() + " conversations", cause(error).toString());
+                    String what = conversations.size() == 1 ? "conversation " + conversations.get(0).id()
+                            : conversations.size() + " conversations";
+                    LoggerFactory.getLogger(Accepted.class).warn("cannot send {} to Kafka: {}", what,
+                            Failures.cause(error).toString());
                 }
                 ErrorResponses.render(ctx, sendFailure(error));
                 return null;
@@ -57,16 +59,11 @@ final class Accepted {
      * record is the request's fault (413, retrying cannot help); anything else is 503.
      */
     static ApiException sendFailure(Throwable error) {
-        if (cause(error) instanceof RecordTooLargeException) {
+        if (Failures.cause(error) instanceof RecordTooLargeException) {
             return new ApiException(413, "PayloadTooLarge", "the conversation is larger than a Kafka record may be "
                     + "(the broker's message.max.bytes); send it shorter");
         }
         return ApiException.unavailable("the pipeline is not reachable right now, retry later", 5);
-    }
-
-    /** The failure inside the {@link CompletionException} a future wraps it in. */
-    static Throwable cause(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     static String resultUrl(String conversationNumber) {

@@ -2,6 +2,7 @@ package dev.triage.gateway.http;
 
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.ErrorCode;
+import dev.triage.core.lifecycle.Failures;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
@@ -101,7 +102,7 @@ public final class ClassifyHandler implements Handler {
     }
 
     private void respond(Context ctx, ClassifyRequest request, Reply reply, Throwable error) {
-        Throwable cause = Accepted.cause(error);
+        Throwable cause = Failures.cause(error);
         if (cause instanceof TimeoutException) {
             LOG.info("no classification within {} ms for conversation {}", timeout.toMillis(), request.conversationNumber());
             ErrorResponses.render(ctx, 504, "Timeout", "no classification within " + timeout.toMillis()

@@ -1,6 +1,7 @@
 package dev.triage.gateway.http;
 
 import dev.triage.core.json.Json;
+import dev.triage.core.lifecycle.Failures;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
@@ -80,7 +81,7 @@ public final class ReadyHandler implements Handler {
             if (error == null) {
                 return "ok";
             }
-            Throwable cause = Accepted.cause(error);
+            Throwable cause = Failures.cause(error);
             return cause instanceof java.util.concurrent.TimeoutException
                     ? "no answer within " + PROBE_TIMEOUT.toSeconds() + " s" : String.valueOf(cause.getMessage());
         });

@@ -27,6 +27,7 @@ import org.bson.conversions.Bson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ final class BatchRun {
 
     Stats run(List<Document> unprocessed, Duration timeout) throws Exception {
         long started = System.nanoTime();
+        long startedAt = System.currentTimeMillis();
         KafkaSettings kafka = KafkaSettings.fromEnv(env);
         TopicAdmin.ensureTopics(kafka, kafka.topics().all(), Duration.ofSeconds(60));
         Map<String, Boolean> outcomes = new HashMap<>();
@@ -79,7 +81,7 @@ final class BatchRun {
             Map<String, Object> ids = publish(kafka, unprocessed, opened);
             System.err.printf("classifying %d unprocessed queries%n", ids.size());
             follow(watch, ids, outcomes, kafka.topics().classifications(), timeout);
-            awaitSink(ids, outcomes, timeout);
+            awaitSink(ids, outcomes, Instant.ofEpochMilli(startedAt), timeout);
         }
         int successful = (int) outcomes.values().stream().filter(ok -> ok).count();
         return new Stats(unprocessed.size(), successful, unprocessed.size() - successful,
@@ -121,12 +123,15 @@ final class BatchRun {
      * Waits until the sink has marked every classified query processed and every dead-lettered one
      * failed: the sink stops with this run, and what it has not written by then stays unwritten.
      */
-    private void awaitSink(Map<String, Object> ids, Map<String, Boolean> outcomes, Duration timeout) throws InterruptedException {
+    private void awaitSink(Map<String, Object> ids, Map<String, Boolean> outcomes, Instant runStarted, Duration timeout)
+            throws InterruptedException {
         List<Object> classified = idsWithOutcome(ids, outcomes, true);
         List<Object> failed = idsWithOutcome(ids, outcomes, false);
+        // a query that failed in an earlier run is marked already: only this run's mark counts
+        Bson markedFailed = Filters.and(Filters.eq("status", "failed"), Filters.gte("updated_at", Date.from(runStarted)));
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Duration.ofMinutes(5).toNanos());
         while (System.nanoTime() < deadline && (count(classified, Filters.eq("processed", true)) < classified.size()
-                || count(failed, Filters.eq("status", "failed")) < failed.size())) {
+                || count(failed, markedFailed) < failed.size())) {
             Thread.sleep(250);
         }
     }

@@ -153,7 +153,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             report.broken("model " + settings.model() + " at " + settings.apiUrl() + " cannot classify",
-                    "check LLM_PROVIDER, LLM_API_URL, LLM_MODEL, LLM_API_KEY: " + dev.triage.classifier.Failures.cause(e));
+                    "check LLM_PROVIDER, LLM_API_URL, LLM_MODEL, LLM_API_KEY: " + dev.triage.core.lifecycle.Failures.cause(e));
         } finally {
             scheduler.shutdownNow();
         }

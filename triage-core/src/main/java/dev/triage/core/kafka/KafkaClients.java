@@ -92,7 +92,7 @@ public final class KafkaClients {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
                 sleep(Duration.ofMillis(100));
-                infos = consumer.partitionsFor(topic, timeout);
+                infos = consumer.partitionsFor(topic, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist");

@@ -1,4 +1,4 @@
-package dev.triage.classifier;
+package dev.triage.core.lifecycle;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
