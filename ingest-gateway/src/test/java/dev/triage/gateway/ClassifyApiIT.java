@@ -167,7 +167,7 @@ class ClassifyApiIT {
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"ok\"");
-        assertError(api.get("/nope"), 404, "NotFound", "/nope");
+        assertError(api.get("/nope"), 404, "NotFound", "no such endpoint: GET /nope; /openapi.json lists the endpoints");
         assertError(api.get("/classify"), 405, "MethodNotAllowed", "GET is not allowed on /classify");
         assertThat(api.get("/nope").body()).startsWith("{\"error\":{\"type\":");
     }

@@ -69,7 +69,9 @@ public final class TriageCli implements Runnable {
 
     /** The command line with the error handling of the real program (also used by tests). */
     public static CommandLine commandLine() {
-        return new CommandLine(new TriageCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cli = new CommandLine(new TriageCli());
+        giveVersion(cli, cli.getCommandSpec().version());
+        return cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("triage: " + e.getMessage());
             if (e instanceof ConfigException || e instanceof Ports.PortInUseException) {
                 return EXIT_CONFIG;
@@ -77,6 +79,14 @@ public final class TriageCli implements Runnable {
             LoggerFactory.getLogger(TriageCli.class).debug("details", e);
             cmd.getErr().println("triage: (LOG_LEVEL=DEBUG shows the details)");
             return EXIT_FAILURE;
+        });
+    }
+
+    /** Every subcommand lists {@code -V}; picocli prints a version only where one is declared. */
+    private static void giveVersion(CommandLine command, String[] version) {
+        command.getSubcommands().values().forEach(sub -> {
+            sub.getCommandSpec().version(version);
+            giveVersion(sub, version);
         });
     }
 }

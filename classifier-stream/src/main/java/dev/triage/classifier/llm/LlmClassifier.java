@@ -78,7 +78,8 @@ public final class LlmClassifier implements Classifier {
         if (chars > maxConversationChars) {
             return CompletableFuture.failedFuture(new RecordRejectedException(ErrorCode.CONVERSATION_TOO_LARGE,
                     "conversation has " + chars + " characters, more than CONVERSATION_MAX_CHARS="
-                            + maxConversationChars, 0, null, 0, null));
+                            + maxConversationChars + "; send it shorter (or raise the limit, if the model's context allows)",
+                    0, null, 0, null));
         }
         return attempt(prompt.build(conversation.messages()), 1, 0, null);
     }

@@ -64,7 +64,7 @@ public final class GatewayServer {
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null) {
-                    ErrorResponses.render(ctx, 404, "NotFound", "no such endpoint: " + ctx.method() + " " + ctx.path());
+                    ErrorResponses.render(ctx, 404, "NotFound", noSuchEndpoint(ctx));
                 }
             });
         }).start(settings.host(), settings.port());
@@ -111,10 +111,15 @@ public final class GatewayServer {
     /** Javalin's own errors (405, a chunked body over the limit) in words that say what to do. */
     private static String messageOf(HttpResponseException e, Context ctx, HttpSettings settings) {
         return switch (e.getStatus()) {
+            case 404 -> noSuchEndpoint(ctx);
             case 405 -> ctx.method() + " is not allowed on " + ctx.path() + "; /openapi.json lists what is";
             case 413 -> "body is larger than " + settings.maxBodyBytes() + " bytes (GATEWAY_MAX_BODY_BYTES)";
             default -> e.getMessage();
         };
+    }
+
+    private static String noSuchEndpoint(Context ctx) {
+        return "no such endpoint: " + ctx.method() + " " + ctx.path() + "; /openapi.json lists the endpoints";
     }
 
     private static String typeOf(int status) {

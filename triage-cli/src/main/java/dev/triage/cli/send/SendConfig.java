@@ -22,9 +22,8 @@ import java.util.Map;
 record SendConfig(URI classifyUri, int concurrency, Path outDir, String apiKey, Duration timeout) {
 
     SendConfig {
-        String scheme = classifyUri.getScheme() == null ? "" : classifyUri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || classifyUri.getHost() == null) {
-            throw new ConfigException("--url must be an http:// or https:// URL with a host, was '" + classifyUri + "'");
+        if (!isHttpWithHost(classifyUri)) {
+            throw badUrl(classifyUri.toString());
         }
         Env.requireAtLeast("--concurrency", concurrency, 1);
         Env.requirePositive("--timeout", timeout);
@@ -37,11 +36,24 @@ record SendConfig(URI classifyUri, int concurrency, Path outDir, String apiKey, 
         try {
             base = URI.create(url.strip().replaceAll("/+$", ""));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--url must be an http:// or https:// URL with a host, was '" + url + "'");
+            throw badUrl(url);
+        }
+        if (!isHttpWithHost(base)) {
+            throw badUrl(url);
         }
         // Env parses durations for every service; the name given is what its error message says
         Duration parsed = new Env(Map.of("--timeout", timeout)).duration("--timeout", null);
         return new SendConfig(base.resolve(base.getPath() + "/classify"), concurrency, outDir, apiKey, parsed);
+    }
+
+    private static boolean isHttpWithHost(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+    }
+
+    private static ConfigException badUrl(String typed) {
+        return new ConfigException("--url must be an http:// or https:// URL with a host, like http://localhost:8000, was '"
+                + typed + "'");
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param p50Ms             median latency of the last request of each answered conversation, null when none was answered
  * @param p99Ms             99th percentile (nearest rank) of the same
  * @param output            the results file
- * @param failures          one line per failure ("item 3: ValidationError: messages must not be empty"); text only
+ * @param failures          one line per failure ("item 3: ValidationError: messages must not be empty"): all of
+ *                          them in JSON, the first 20 in text
  */
 record Summary(int sent, int ok, Map<String, Integer> failedByType, int duplicatesSkipped, Long p50Ms, Long p99Ms,
                Path output, List<String> failures) {
@@ -65,6 +66,7 @@ record Summary(int sent, int ok, Map<String, Integer> failedByType, int duplicat
         json.put("ok", ok);
         json.put("failed", failed());
         json.put("failed_by_type", failedByType);
+        json.put("failures", failures);
         json.put("duplicates_skipped", duplicatesSkipped);
         json.put("p50_ms", p50Ms);
         json.put("p99_ms", p99Ms);

@@ -29,7 +29,8 @@ class SendConfigTest {
     @Test
     void badOptionsAreConfigErrorsNamingTheOption() {
         assertThatThrownBy(() -> SendConfig.of("localhost:8000", 8, DATA, null, "60s"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--url");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--url must be an http:// or https:// URL with a host, like http://localhost:8000, was 'localhost:8000'");
         assertThatThrownBy(() -> SendConfig.of("http://not a url", 8, DATA, null, "60s"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--url");
         assertThatThrownBy(() -> SendConfig.of("http://h", 0, DATA, null, "60s"))

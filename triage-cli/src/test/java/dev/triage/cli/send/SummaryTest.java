@@ -30,6 +30,9 @@ class SummaryTest {
         assertThat(json.get("failed").asInt()).isEqualTo(3);
         assertThat(json.get("failed_by_type").get("ValidationError").asInt()).isEqualTo(2);
         assertThat(json.get("failed_by_type").get("ConnectionError").asInt()).isEqualTo(1);
+        assertThat(json.get("failures")).extracting(JsonNode::asText).containsExactly(
+                "item 2: ValidationError: messages must not be empty", "item 4: ConnectionError: refused",
+                "item 5: ValidationError: x");
         assertThat(json.get("duplicates_skipped").asInt()).isEqualTo(2);
         assertThat(json.get("p50_ms").asLong()).isEqualTo(5);
         assertThat(json.get("p99_ms").asLong()).isEqualTo(10);
