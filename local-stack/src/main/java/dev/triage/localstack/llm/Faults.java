@@ -1,8 +1,16 @@
 package dev.triage.localstack.llm;
 
+import java.util.regex.Pattern;
+
 /**
  * What the {@link LlmSimulator} does wrong, changeable while it runs (tests fix the simulator
  * half way). Rates are probabilities per request, from 0 to 1.
+ *
+ * <p>Besides the random faults, it can behave like a loaded model server: a few processing slots
+ * with a queue ({@link #capacity}), a requests-per-minute quota ({@link #rpm}) and conversations
+ * that always crash the model ({@link #poisonText}). A request goes through, in order: outage and
+ * {@code maxConcurrency} (503), the quota (429), an unsupported {@code json_schema} (400),
+ * poison (500), the random faults (hang, 500, 429), then the slots and the latency.
  */
 public final class Faults {
 
@@ -16,6 +24,9 @@ public final class Faults {
     volatile double hangRate;
     volatile boolean down;
     volatile boolean rejectJsonSchema;
+    volatile int capacity;
+    volatile TokenBucket quota;
+    volatile Pattern poison;
 
     /** Fixed answer delay. */
     public Faults latencyMs(long value) {
@@ -74,6 +85,37 @@ public final class Faults {
     /** While true, every request is answered 503 at once: an outage. */
     public Faults down(boolean value) {
         down = value;
+        return this;
+    }
+
+    /**
+     * At most this many requests processed at once (0 = no limit); the others wait in arrival
+     * order, and their latency starts when they get a slot. Hung and at-once error answers take no slot.
+     */
+    public Faults capacity(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0, was " + value);
+        }
+        capacity = value;
+        return this;
+    }
+
+    /**
+     * At most this many requests a minute (0 = no limit), as a token bucket holding one second's
+     * worth and full now: a request without a token is answered 429 with the {@code Retry-After}
+     * that a token takes. Setting it again starts a full bucket.
+     */
+    public Faults rpm(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("rpm must be >= 0, was " + value);
+        }
+        quota = value == 0 ? null : new TokenBucket(value, System::nanoTime);
+        return this;
+    }
+
+    /** Conversations (first user message) in which this regex is found are always answered 500; null = none. */
+    public Faults poisonText(String regex) {
+        poison = regex == null ? null : Pattern.compile(regex);
         return this;
     }
 }

@@ -30,6 +30,12 @@ final class SimulatedAnswer {
         return Json.encodeToString(answer);
     }
 
+    /** A broken answer: prose instead of JSON, or labels outside the taxonomy. */
+    static String malformed(Dice dice) {
+        return dice.roll() < 0.5 ? "Sure! Here is the classification: intent=refund"
+                : "{\"intent\": \"teleportation\", \"topic\": \"order\", \"sentiment\": \"ecstatic\"}";
+    }
+
     private static List<String> allowed(JsonNode schema, String field) {
         JsonNode values = schema == null ? null : schema.path("properties").path(field).get("enum");
         List<String> result = new ArrayList<>();

@@ -3,10 +3,16 @@ package dev.triage.cli.service;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.PatternSyntaxException;
 
 /** {@code triage llm-sim}: a model server that misbehaves on request, for trying the pipeline. */
 @Command(name = "llm-sim", mixinStandardHelpOptions = true,
@@ -41,19 +47,66 @@ public final class LlmSimCommand implements Callable<Integer> {
     @Option(names = "--hang-rate", defaultValue = "0", description = "Share of requests never answered.")
     double hangRate;
 
+    @Option(names = "--capacity", defaultValue = "0", description = "Requests processed at once, like a model "
+            + "server's parallel slots; the others wait in order and their latency starts when they get a slot (0 = no limit).")
+    int capacity;
+
+    @Option(names = "--rpm", defaultValue = "0", description = "Requests a minute allowed, as a token bucket holding "
+            + "one second's worth; beyond it, 429 with Retry-After (0 = no limit).")
+    int rpm;
+
+    @Option(names = "--poison-text", paramLabel = "REGEX", description = "Conversations in which this regex is found "
+            + "are always answered 500, as a model that crashes on some input.")
+    String poisonText;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the fault dice.")
     long seed;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        Faults faults = new Faults().latencyMs(latencyMs).jitterMs(jitterMs).maxConcurrency(maxConcurrency)
-                .errorRate(errorRate).rateLimitRate(rateLimitRate).badOutputRate(badOutputRate).hangRate(hangRate);
-        LlmSimulator sim = LlmSimulator.start(port, faults, models, seed);
-        System.out.printf("LLM simulator on %s (Ollama: /api/chat, /api/tags; OpenAI: /v1/chat/completions, /v1/models)%n",
-                sim.url());
+        LlmSimulator sim = LlmSimulator.start(port, faults(), models, seed);
+        System.out.printf("LLM simulator on %s (Ollama: /api/chat, /api/tags; OpenAI: /v1/chat/completions, /v1/models)%s%n",
+                sim.url(), limits());
         return ServiceRunner.runUntilStopped(() -> {
-            System.out.printf("%nrequests %d, peak concurrency %d%n", sim.requests(), sim.peakConcurrency());
+            System.out.printf(Locale.ROOT, "%nrequests %d, 429s %d, 500s %d, latency p50 %s, p99 %s, peak concurrency %d%n",
+                    sim.requests(), sim.rateLimited(), sim.serverErrors(),
+                    millis(sim.latencyPercentileMs(0.5)), millis(sim.latencyPercentileMs(0.99)), sim.peakConcurrency());
             sim.close();
         });
+    }
+
+    private Faults faults() {
+        try {
+            return new Faults().latencyMs(latencyMs).jitterMs(jitterMs).maxConcurrency(maxConcurrency)
+                    .errorRate(errorRate).rateLimitRate(rateLimitRate).badOutputRate(badOutputRate).hangRate(hangRate)
+                    .capacity(capacity).rpm(rpm).poisonText(poisonText);
+        } catch (PatternSyntaxException e) { // its own message spans three lines, with a caret
+            throw new ParameterException(spec.commandLine(),
+                    "llm-sim: --poison-text is not a valid regex: " + e.getDescription() + " at index " + e.getIndex());
+        } catch (IllegalArgumentException e) { // a negative limit
+            throw new ParameterException(spec.commandLine(), "llm-sim: " + e.getMessage());
+        }
+    }
+
+    /** The load limits that are set, for the start line. */
+    private String limits() {
+        List<String> set = new ArrayList<>();
+        if (capacity > 0) {
+            set.add("capacity " + capacity);
+        }
+        if (rpm > 0) {
+            set.add(rpm + " requests/minute");
+        }
+        if (poisonText != null) {
+            set.add("poison text /" + poisonText + "/");
+        }
+        return set.isEmpty() ? "" : ", " + String.join(", ", set);
+    }
+
+    private static String millis(double ms) {
+        return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.1f ms", ms);
     }
 }
