@@ -9,12 +9,14 @@ import com.mongodb.client.MongoDatabase;
 import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
+import dev.triage.core.lifecycle.Liveness;
 import dev.triage.core.lifecycle.Resources;
 import dev.triage.core.metrics.TriageMetrics;
 import dev.triage.gateway.http.ClassificationsHandler;
 import dev.triage.gateway.http.ClassifyHandler;
 import dev.triage.gateway.http.ConversationsHandler;
 import dev.triage.gateway.http.GatewayServer;
+import dev.triage.gateway.http.HealthHandler;
 import dev.triage.gateway.http.HttpSettings;
 import dev.triage.gateway.http.ReadyHandler;
 import dev.triage.gateway.http.StatsHandler;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -49,6 +52,7 @@ import java.util.concurrent.TimeUnit;
  * The gateway, started: its reply topic created and the reply listener assigned (so no reply can
  * be missed), relay watching MongoDB when enabled, HTTP server listening. Whatever was opened is
  * closed in reverse order by {@link #close()}, or at once if start-up fails half way.
+ * {@link #problem()} (and {@code GET /health}) says when the reply listener or the relay died.
  */
 public final class GatewayService implements AutoCloseable {
 
@@ -61,13 +65,32 @@ public final class GatewayService implements AutoCloseable {
 
     private final Resources opened;
     private final int port;
+    private final Liveness liveness;
 
-    private GatewayService(Resources opened, int port) {
+    private GatewayService(Resources opened, int port, Liveness liveness) {
         this.opened = opened;
         this.port = port;
+        this.liveness = liveness;
     }
 
+    /** Starts the gateway alone in its process. */
     public static GatewayService start(GatewayConfig config) {
+        return start(config, Liveness.ALIVE);
+    }
+
+    /**
+     * Starts the gateway beside {@code others} in the same process (as {@code triage local} runs the
+     * classifier and the sink): their problems, too, make {@code GET /health} answer 503.
+     */
+    public static GatewayService start(GatewayConfig config, Liveness others) {
+        return start(config, others, Map.of());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, Liveness)}, and {@code GET /ready} also runs {@code readyChecks}
+     * (as {@code triage local} asks whether its classifier holds its partitions yet).
+     */
+    public static GatewayService start(GatewayConfig config, Liveness others, Map<String, ReadyHandler.Probe> readyChecks) {
         Resources opened = new Resources();
         try {
             Topics topics = config.kafka().topics();
@@ -79,9 +102,14 @@ public final class GatewayService implements AutoCloseable {
                     max(Duration.ofHours(1), config.http().classifyTimeout().multipliedBy(2)), START_TIMEOUT);
             String clientId = "triage-gateway-" + UUID.randomUUID().toString().substring(0, 8);
             ReplyListener replies = startReplyListener(config, replyTopic, clientId, opened);
+            Map<String, Liveness> parts = new HashMap<>();
+            parts.put("reply_listener", replies::problem);
             if (config.relayEnabled()) {
-                startRelay(config, mongo(config, Duration.ofSeconds(10), Duration.ZERO, opened), clientId, opened);
+                RelayLeader relay = startRelay(config, mongo(config, Duration.ofSeconds(10), Duration.ZERO, opened),
+                        clientId, opened);
+                parts.put("relay", relay::problem);
             }
+            Liveness liveness = firstOf(Liveness.all(parts), others);
             // the API's own client: a read must fail fast (503) instead of holding an HTTP thread
             MongoDatabase db = mongo(config, SEND_BLOCK, Duration.ofSeconds(5), opened);
             // the API's own producer: it must fail fast (503) instead of holding HTTP threads while Kafka is away
@@ -90,13 +118,13 @@ public final class GatewayService implements AutoCloseable {
             opened.add(TriageMetrics.bind(producer));
             RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), replyTopic,
                     Clock.systemUTC());
-            Javalin http = GatewayServer.start(config.http(), handlers(config, client, replies, db, admin, opened),
-                    TriageMetrics.registry());
+            Javalin http = GatewayServer.start(config.http(),
+                    handlers(config, client, replies, db, admin, liveness, readyChecks, opened), TriageMetrics.registry());
             opened.add(http::stop);
             LOG.info("gateway listening on http://{}:{} (replies on {}, API keys {}, rate limit {})", config.http().host(),
                     http.port(), replyTopic, config.http().apiKeys().enabled() ? "required" : "off",
                     config.http().rateLimit() > 0 ? config.http().rateLimit() + "/s per client" : "off");
-            return new GatewayService(opened, http.port());
+            return new GatewayService(opened, http.port(), liveness);
         } catch (Exception e) {
             opened.closeAfter(e);
             if (e instanceof InterruptedException) {
@@ -130,7 +158,8 @@ public final class GatewayService implements AutoCloseable {
     }
 
     private static GatewayServer.Handlers handlers(GatewayConfig config, RequestReplyClient client, ReplyListener replies,
-                                                   MongoDatabase db, Admin admin, Resources opened) {
+                                                   MongoDatabase db, Admin admin, Liveness liveness,
+                                                   Map<String, ReadyHandler.Probe> readyChecks, Resources opened) {
         HttpSettings http = config.http();
         ExecutorService probes = Executors.newCachedThreadPool(r -> daemon(r, "triage-gateway-probe"));
         opened.add(probes::shutdownNow);
@@ -142,16 +171,18 @@ public final class GatewayService implements AutoCloseable {
         if (config.relayEnabled()) {
             checks.put("mongodb", () -> CompletableFuture.runAsync(() -> db.runCommand(new Document("ping", 1)), probes));
         }
+        checks.putAll(readyChecks);
         return new GatewayServer.Handlers(
                 new ClassifyHandler(client, http.limits(), http.classifyTimeout(), http.maxPending(), responses, Clock.systemUTC()),
                 new ConversationsHandler(client, http.limits(), responses, Clock.systemUTC()),
                 new ClassificationsHandler(db.getCollection(config.mongo().resultsCollection())),
                 new StatsHandler(db.getCollection(config.mongo().statsCollection()), Clock.systemUTC()),
+                new HealthHandler(liveness),
                 new ReadyHandler(replies::running, checks),
                 TriageMetrics::scrape);
     }
 
-    private static void startRelay(GatewayConfig config, MongoDatabase db, String clientId, Resources opened) {
+    private static RelayLeader startRelay(GatewayConfig config, MongoDatabase db, String clientId, Resources opened) {
         KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId + "-relay"));
         opened.add(TriageMetrics.bind(producer));
         MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
@@ -159,7 +190,7 @@ public final class GatewayService implements AutoCloseable {
         RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),
                 queries.getNamespace().getFullName(), Clock.systemUTC());
         String owner = config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
+        return opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
                 () -> ChangeStreamRelay.start(queries, publisher, state, config.relay())));
     }
 
@@ -172,6 +203,14 @@ public final class GatewayService implements AutoCloseable {
                 .applyToSocketSettings(c -> c.readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
                 .build()));
         return client.getDatabase(config.mongo().database());
+    }
+
+    /** {@code own}'s problem first: the gateway's parts name themselves before the embedder's. */
+    private static Liveness firstOf(Liveness own, Liveness others) {
+        return () -> {
+            String problem = own.problem();
+            return problem != null ? problem : others.problem();
+        };
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -187,6 +226,14 @@ public final class GatewayService implements AutoCloseable {
     /** The HTTP port actually bound (useful when configured as 0). */
     public int port() {
         return port;
+    }
+
+    /**
+     * Null while the reply listener runs (and the relay, when enabled) and {@code others} report
+     * nothing; else why not: the first problem, prefixed with the part's name.
+     */
+    public String problem() {
+        return liveness.problem();
     }
 
     @Override

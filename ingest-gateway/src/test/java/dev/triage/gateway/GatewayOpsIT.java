@@ -2,6 +2,7 @@ package dev.triage.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.lifecycle.Liveness;
 import dev.triage.gateway.GatewayStack.Api;
 import dev.triage.localstack.testing.KafkaTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import static dev.triage.gateway.GatewayStack.Api.conversation;
@@ -62,6 +64,27 @@ class GatewayOpsIT {
         assertThat(json(ready).get("error").get("type").asText()).isEqualTo("NotReady");
         assertThat(json(ready).get("error").get("message").asText()).startsWith("mongodb: ");
         assertThat(unlucky.get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthIsOkWhileEverythingRunsAndDownWithTheReasonWhenAPartBesideItDied() throws Exception {
+        AtomicReference<String> sinkProblem = new AtomicReference<>();
+        GatewayService gateway = stack.gateway(Map.of("GATEWAY_INSTANCE_ID", "gw-health"),
+                Liveness.all(Map.of("sink", sinkProblem::get)));
+        Api beside = new Api(gateway);
+
+        HttpResponse<String> alive = beside.get("/health");
+        assertThat(alive.statusCode()).isEqualTo(200);
+        assertThat(alive.body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(gateway.problem()).isNull();
+
+        sinkProblem.set("the result loop stopped: org.apache.kafka.common.KafkaException: \"no\"");
+        HttpResponse<String> down = beside.get("/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(json(down).get("status").asText()).isEqualTo("down");
+        assertThat(json(down).get("reason").asText()).isEqualTo("sink: " + sinkProblem.get());
+        assertThat(gateway.problem()).isEqualTo("sink: " + sinkProblem.get());
     }
 
     @Test

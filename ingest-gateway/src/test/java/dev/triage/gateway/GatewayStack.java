@@ -11,6 +11,7 @@ import dev.triage.core.kafka.KafkaSettings;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.kafka.TriageHeaders;
+import dev.triage.core.lifecycle.Liveness;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
@@ -84,7 +85,12 @@ final class GatewayStack implements AutoCloseable {
     }
 
     GatewayService gateway(Map<String, String> overrides) {
-        GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(new Env(env(overrides))));
+        return gateway(overrides, Liveness.ALIVE);
+    }
+
+    /** A gateway beside {@code others} in the same process, as {@code triage local} runs it. */
+    GatewayService gateway(Map<String, String> overrides, Liveness others) {
+        GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(new Env(env(overrides))), others);
         gateways.add(gateway);
         return gateway;
     }

@@ -41,10 +41,12 @@ public final class SinkService implements AutoCloseable {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Resources opened;
+    private final BatchLoop loop;
     private final int metricsPort;
 
-    private SinkService(Resources opened, int metricsPort) {
+    private SinkService(Resources opened, BatchLoop loop, int metricsPort) {
         this.opened = opened;
+        this.loop = loop;
         this.metricsPort = metricsPort;
     }
 
@@ -63,10 +65,11 @@ public final class SinkService implements AutoCloseable {
                     db.getCollection(config.mongo().queriesCollection()).withWriteConcern(concern), Clock.systemUTC());
             createIndexes(writer, config);
             StatsWriter stats = new StatsWriter(db.getCollection(config.mongo().statsCollection()).withWriteConcern(concern));
-            startLoop(config, writer, stats, opened);
+            BatchLoop loop = startLoop(config, writer, stats, opened);
             LOG.info("sink started: group {}, {} -> {}.{}", config.groupId(), config.kafka().topics().classifications(),
                     config.mongo().database(), config.mongo().resultsCollection());
-            return new SinkService(opened, MetricsServer.startUnlessOff("sink", config.metricsPort(), opened));
+            return new SinkService(opened, loop,
+                    MetricsServer.startUnlessOff("sink", config.metricsPort(), opened, () -> problem(loop)));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
@@ -84,7 +87,7 @@ public final class SinkService implements AutoCloseable {
         }
     }
 
-    private static void startLoop(SinkConfig config, ResultWriter writer, StatsWriter stats, Resources opened) {
+    private static BatchLoop startLoop(SinkConfig config, ResultWriter writer, StatsWriter stats, Resources opened) {
         String clientId = "triage-sink-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka(), clientId);
         KafkaConsumer<byte[], byte[]> consumer;
@@ -103,11 +106,25 @@ public final class SinkService implements AutoCloseable {
                 handler, RETRY_PAUSE, System::nanoTime, producer::close);
         opened.add(loop.start());
         opened.add(TriageMetrics.bind(consumer)); // unbound before the loop closes the consumer
+        return loop;
     }
 
     /** The port serving {@code GET /metrics}, or {@link SinkConfig#METRICS_OFF} when none is served. */
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /**
+     * Null while the result loop runs (or was closed); else why it died: nothing is written any more,
+     * and only a restart helps. Served as the metrics server's {@code /health}.
+     */
+    public String problem() {
+        return problem(loop);
+    }
+
+    private static String problem(BatchLoop loop) {
+        String problem = loop.problem();
+        return problem == null ? null : "the result loop stopped: " + problem;
     }
 
     /** Stops the loop (it finishes the batch in hand), then closes the clients. */

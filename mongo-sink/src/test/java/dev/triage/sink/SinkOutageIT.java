@@ -58,6 +58,7 @@ class SinkOutageIT {
                 mongo.close();
                 sendResults(client, topics, N / 3, N);
                 await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+                assertThat(sink.problem()).as("an outage is waited out, not a dead loop").isNull();
                 mongo = EmbeddedMongo.inDirectory(dir.resolve("mongo"), port);
 
                 await().atMost(Duration.ofSeconds(90)).until(() -> processed(port) == N);

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -22,8 +21,8 @@ public final class GatewayServer {
 
     /** The handlers behind the routes. */
     public record Handlers(ClassifyHandler classify, ConversationsHandler conversations,
-                           ClassificationsHandler classifications, StatsHandler stats, ReadyHandler ready,
-                           Supplier<String> metrics) {
+                           ClassificationsHandler classifications, StatsHandler stats, HealthHandler health,
+                           ReadyHandler ready, Supplier<String> metrics) {
     }
 
     private GatewayServer() {
@@ -45,7 +44,7 @@ public final class GatewayServer {
                     admit(ctx, settings.apiKeys(), rateLimiter);
                 }
             });
-            config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/health", handlers.health());
             config.routes.get("/ready", handlers.ready());
             config.routes.get("/metrics", ctx -> ctx.contentType(dev.triage.core.metrics.TriageMetrics.CONTENT_TYPE)
                     .result(handlers.metrics().get()));

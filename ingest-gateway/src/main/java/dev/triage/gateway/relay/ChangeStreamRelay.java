@@ -58,6 +58,7 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
     private int eventsSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
     private volatile boolean running = true;
+    private volatile String problem;
 
     private ChangeStreamRelay(MongoCollection<Document> queries, QueryPublisher publisher, RelayState state,
                               Settings settings) {
@@ -115,11 +116,28 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
             checkpoint();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            endedBy(e);
         } catch (MongoException e) {
             LOG.warn("relay stopped without saving its position: {}", e.toString());
+            endedBy(e);
+        } catch (RuntimeException | Error e) {
+            endedBy(e);
+            throw e;
         } finally {
             cursor.close();
         }
+    }
+
+    /** Only a relay that was not asked to stop has died: nothing relays any more, though the lease is held. */
+    private void endedBy(Throwable e) {
+        if (running) {
+            problem = e.toString();
+        }
+    }
+
+    /** Null while the relay runs or after {@link #close()}; else why its thread died. */
+    public String problem() {
+        return problem;
     }
 
     private void step() throws InterruptedException {

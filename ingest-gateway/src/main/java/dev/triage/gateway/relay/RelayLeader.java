@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  * runs; without it (another holder, or MongoDB unreachable, so the lease may expire), the relay
  * is stopped. A holder that dies stops renewing, and another gateway takes over once the lease
  * expires: within {@code ttl} plus a third of it.
+ *
+ * <p>{@link #problem()} says when this gateway can no longer relay although it may hold the lease:
+ * the lease task died (it is never run again) or the relay it started died.
  */
 public final class RelayLeader implements AutoCloseable {
 
@@ -26,7 +29,8 @@ public final class RelayLeader implements AutoCloseable {
     private final Duration ttl;
     private final Supplier<ChangeStreamRelay> startRelay;
     private final ScheduledExecutorService ticks;
-    private ChangeStreamRelay relay;
+    private volatile ChangeStreamRelay relay; // read without the lock by problem(): /health must not wait for a tick
+    private volatile String tickProblem;
 
     private RelayLeader(RelayState state, String owner, Duration ttl, Supplier<ChangeStreamRelay> startRelay) {
         this.state = state;
@@ -45,8 +49,19 @@ public final class RelayLeader implements AutoCloseable {
         RelayLeader leader = new RelayLeader(state, owner, ttl, startRelay);
         leader.tick();
         long every = Math.max(1, ttl.toMillis() / 3);
-        leader.ticks.scheduleWithFixedDelay(leader::tick, every, every, TimeUnit.MILLISECONDS);
+        leader.ticks.scheduleWithFixedDelay(leader::tickOrDie, every, every, TimeUnit.MILLISECONDS);
         return leader;
+    }
+
+    /** The scheduled tick: a failure it did not expect ends the schedule, so it is reported. */
+    private void tickOrDie() {
+        try {
+            tick();
+        } catch (RuntimeException | Error e) {
+            tickProblem = "the relay lease task stopped: " + e;
+            LOG.error("the relay lease task stopped; this gateway neither relays nor renews the lease", e);
+            throw e;
+        }
     }
 
     private synchronized void tick() {
@@ -77,6 +92,13 @@ public final class RelayLeader implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         relay = null;
+    }
+
+    /** Null while the lease task runs and the relay, if this gateway runs it, too; else why not. */
+    public String problem() {
+        ChangeStreamRelay current = relay;
+        String relayProblem = current == null ? null : current.problem();
+        return tickProblem != null ? tickProblem : relayProblem == null ? null : "the relay stopped: " + relayProblem;
     }
 
     /** Stops the relay (saving its position) and gives the lease up for another gateway. */

@@ -30,6 +30,7 @@ public final class ReplyListener implements Runnable {
     private final Consumer<byte[], byte[]> consumer;
     private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    private volatile String problem;
 
     private ReplyListener(Consumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
@@ -67,6 +68,11 @@ public final class ReplyListener implements Runnable {
         return running;
     }
 
+    /** Null while the listener runs or after {@link #stop()}; else why its thread died. */
+    public String problem() {
+        return problem;
+    }
+
     @Override
     public void run() {
         try {
@@ -77,10 +83,11 @@ public final class ReplyListener implements Runnable {
             }
         } catch (WakeupException e) {
             if (running) {
+                died(e);
                 throw e;
             }
-        } catch (RuntimeException e) {
-            LOG.error("the reply listener stopped; synchronous requests cannot be answered until a restart", e);
+        } catch (RuntimeException | Error e) {
+            died(e);
             throw e;
         } finally {
             running = false;
@@ -88,6 +95,11 @@ public final class ReplyListener implements Runnable {
             // no reply can arrive any more: answer the waiting requests now, not at their timeout
             pending.values().forEach(p -> p.completeExceptionally(new IllegalStateException("the reply listener stopped")));
         }
+    }
+
+    private void died(Throwable e) {
+        problem = e.toString();
+        LOG.error("the reply listener stopped; synchronous requests cannot be answered until a restart", e);
     }
 
     public void stop() {

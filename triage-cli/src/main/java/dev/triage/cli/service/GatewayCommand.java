@@ -31,6 +31,7 @@ public final class GatewayCommand implements Callable<Integer> {
             flags.put("RELAY_ENABLED", "false");
         }
         GatewayConfig config = GatewayConfig.fromEnv(Env.load().with(flags));
-        return ServiceRunner.runUntilStopped(GatewayService.start(config));
+        GatewayService gateway = GatewayService.start(config);
+        return ServiceRunner.runUntilStopped(gateway, gateway::problem);
     }
 }

@@ -23,6 +23,7 @@ public final class SinkCommand implements Callable<Integer> {
         if (batchSize != null) {
             env = env.with(Map.of("BATCH_SIZE", batchSize.toString()));
         }
-        return ServiceRunner.runUntilStopped(SinkService.start(SinkConfig.fromEnv(env)));
+        SinkService sink = SinkService.start(SinkConfig.fromEnv(env));
+        return ServiceRunner.runUntilStopped(sink, sink::problem);
     }
 }

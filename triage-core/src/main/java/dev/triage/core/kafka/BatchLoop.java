@@ -22,6 +22,9 @@ import java.util.function.LongSupplier;
  * however long the outage lasts) and the batch is offered again after a wait that doubles from
  * {@code retryPause} up to {@link #MAX_RETRY_PAUSE}. Nothing is skipped. Handlers deal with
  * record-caused failures themselves (dead letter) and throw only for outages.
+ *
+ * <p>An exception that escapes the loop itself (from {@code poll}, a rebalance, or an {@link Error})
+ * ends it: {@link #problem()} then says why, so the service can report itself down and be restarted.
  */
 public final class BatchLoop implements Runnable, AutoCloseable {
 
@@ -44,6 +47,8 @@ public final class BatchLoop implements Runnable, AutoCloseable {
     private final Runnable onExit;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean stopRequested;
+    private volatile String problem;
     private boolean failing;
     private long currentPauseMillis;
     private long retryAtNanos;
@@ -58,7 +63,7 @@ public final class BatchLoop implements Runnable, AutoCloseable {
         this.nanoTime = nanoTime;
         this.onExit = onExit;
         this.thread = new Thread(this, name);
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("{}: loop stopped", name, e));
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("{}: loop died; its service reports itself down", name, e));
     }
 
     /** Runs the loop on its own thread (named after the loop); {@link #close()} stops it. */
@@ -80,6 +85,13 @@ public final class BatchLoop implements Runnable, AutoCloseable {
                     processOrRewind(batch);
                 }
             }
+            if (!stopRequested) {
+                problem = "interrupted";
+            }
+        } catch (RuntimeException | Error e) {
+            // set before the consumer closes, so that whoever sees the loop gone also sees why
+            problem = e.toString();
+            throw e;
         } finally {
             try {
                 consumer.close();
@@ -94,7 +106,16 @@ public final class BatchLoop implements Runnable, AutoCloseable {
      * interval (no wake-up, which would abort the commit of that batch).
      */
     public void stop() {
+        stopRequested = true;
         running = false;
+    }
+
+    /**
+     * Null while the loop runs, has not started, or ended because it was asked to ({@link #stop()},
+     * {@link #close()}); else why it ended: the exception that escaped it (class and message).
+     */
+    public String problem() {
+        return problem;
     }
 
     /** Stops the loop started with {@link #start()} and waits for it to finish its batch. */

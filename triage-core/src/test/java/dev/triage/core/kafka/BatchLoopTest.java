@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,6 +66,56 @@ class BatchLoopTest {
         assertThat(positionsWhilePaused).containsExactly(0L);
         assertThat(handled).containsExactly(0L, 1L);
         assertThat(consumer.closed()).isTrue();
+        assertThat(loop[0].problem()).as("a failing handler is an outage, not a dead loop").isNull();
+    }
+
+    @Test
+    void aFailureEscapingTheLoopEndsItAndIsReportedAsItsProblem() throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
+        BatchLoop loop = new BatchLoop("test", consumer, List.of("in"), batch -> { }, Duration.ofSeconds(1), clock::get,
+                exited::countDown);
+        consumer.schedulePollTask(() -> {
+            throw new IllegalStateException("broker said no");
+        });
+
+        loop.start();
+
+        assertThat(exited.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(loop.problem()).isEqualTo("java.lang.IllegalStateException: broker said no");
+        assertThat(consumer.closed()).isTrue();
+    }
+
+    @Test
+    void aLoopThatIsClosedHasNoProblem() throws Exception {
+        CountDownLatch polled = new CountDownLatch(1);
+        BatchLoop loop = new BatchLoop("test", consumer, List.of("in"), batch -> { }, Duration.ofSeconds(1), clock::get,
+                () -> { });
+        consumer.schedulePollTask(polled::countDown);
+
+        loop.start();
+        assertThat(polled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(loop.problem()).isNull();
+        loop.close();
+
+        assertThat(consumer.closed()).isTrue();
+        assertThat(loop.problem()).isNull();
+    }
+
+    @Test
+    void anInterruptedHandlerEndsTheLoopAndThatIsAProblemToo() {
+        BatchLoop loop = new BatchLoop("test", consumer, List.of("in"), batch -> {
+            throw new InterruptedException();
+        }, Duration.ofSeconds(1), clock::get, () -> { });
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+            addRecords();
+        });
+
+        loop.run();
+
+        assertThat(loop.problem()).isEqualTo("interrupted");
+        assertThat(Thread.interrupted()).isTrue(); // clears the flag for the next test
     }
 
     private void addRecords() {
