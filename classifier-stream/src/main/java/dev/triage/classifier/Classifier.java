@@ -20,6 +20,14 @@ public interface Classifier extends AutoCloseable {
 
     CompletableFuture<Labels> classify(ConversationEnvelope conversation);
 
+    /**
+     * Completes normally when the model server answers a conversation known to be harmless, so the
+     * worker can tell a conversation the server keeps failing from a server that fails everyone.
+     */
+    default CompletableFuture<Void> probe() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     default void close() {
     }

@@ -24,23 +24,30 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The classifier service, started: topics ensured, the classifier chosen from the configuration,
  * clients open and their metrics bound, the {@link ParallelWorker} running, and the metrics server
- * when configured. {@link #close()} stops them in reverse: the worker drains and commits, then the
- * producer, the classifier's meters and the policy's scheduler go.
+ * when configured. {@link #close()} stops them in reverse: the worker drains (at most
+ * {@value #DRAIN_SECONDS} s: records still with the model then are handed back) and commits, then
+ * the producer, the classifier's meters and the policy's scheduler go.
+ *
+ * <p>The worker keeps up to twice {@code MAX_CONCURRENT} records in progress, so that records
+ * waiting to retry a failed call do not leave the model's places empty; the model calls in flight
+ * are at most {@code MAX_CONCURRENT} (fewer when the adaptive limit says so).
  */
 public final class ClassifierService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierService.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration OUTAGE_FIRST_WAIT = Duration.ofSeconds(1);
-    private static final Duration OUTAGE_MAX_WAIT = Duration.ofSeconds(10);
+    static final int DRAIN_SECONDS = 5;
+    private static final Duration RETRY_FIRST_WAIT = Duration.ofSeconds(1);
+    private static final Duration RETRY_MAX_WAIT = Duration.ofSeconds(10);
 
     private final Resources opened;
     private final Classifier classifier;
+    private final ParallelWorker worker;
     private final int metricsPort;
 
-    private ClassifierService(Resources opened, Classifier classifier, int metricsPort) {
+    private ClassifierService(Resources opened, Classifier classifier, ParallelWorker worker, int metricsPort) {
         this.opened = opened;
         this.classifier = classifier;
+        this.worker = worker;
         this.metricsPort = metricsPort;
     }
 
@@ -55,34 +62,47 @@ public final class ClassifierService implements AutoCloseable {
             });
             opened.add(scheduler::shutdownNow);
             MeterRegistry registry = TriageMetrics.registry();
-            Classifier classifier = opened.add(Providers.create(config.llm(), scheduler, registry));
-            startWorker(config, classifier, scheduler, registry, opened);
+            Classifier classifier = opened.add(Providers.create(config.llm(), config.maxConcurrent(), scheduler, registry));
+            ParallelWorker worker = startWorker(config, classifier, registry, opened);
             if (config.stats() != null) {
                 opened.add(StatsService.start(config.kafka(), "triage-stats", config.stats()));
             }
             LOG.info("classifier started: model {}, up to {} in flight, group {}, reading {}", classifier.model(),
                     config.maxConcurrent(), config.groupId(), config.kafka().topics().conversations());
-            return new ClassifierService(opened, classifier,
-                    MetricsServer.startUnlessOff("classifier", config.metricsPort(), opened));
+            return new ClassifierService(opened, classifier, worker,
+                    MetricsServer.startUnlessOff("classifier", config.metricsPort(), opened, worker::problem));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
         }
     }
 
-    private static void startWorker(ClassifierConfig config, Classifier classifier, ScheduledExecutorService scheduler,
-                                    MeterRegistry registry, Resources opened) {
+    private static ParallelWorker startWorker(ClassifierConfig config, Classifier classifier, MeterRegistry registry,
+                                              Resources opened) {
         String clientId = "triage-classifier-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId));
         opened.add(TriageMetrics.bind(producer));
         RecordProcessor processor = new RecordProcessor(producer, classifier, config.kafka().topics(), Clock.systemUTC(),
                 registry);
+        int maxInProgress = 2 * config.maxConcurrent();
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config.kafka(), config.groupId(), clientId + "-in",
-                config.maxConcurrent());
-        ParallelWorker worker = new ParallelWorker(consumer, processor, config.kafka().topics().conversations(),
-                config.maxConcurrent(), DRAIN_TIMEOUT, scheduler, OUTAGE_FIRST_WAIT, OUTAGE_MAX_WAIT, registry);
+                maxInProgress);
+        ParallelWorker worker = new ParallelWorker(consumer, processor, new ParallelWorker.Settings(
+                config.kafka().topics().conversations(), maxInProgress, config.llm().recordMaxAttempts(),
+                Duration.ofSeconds(DRAIN_SECONDS), RETRY_FIRST_WAIT, RETRY_MAX_WAIT), registry);
         opened.add(worker.start());
         opened.add(TriageMetrics.bind(consumer)); // unbound before the worker closes the consumer
+        return worker;
+    }
+
+    /** Null while the service works, else why it cannot (its worker died). */
+    public String problem() {
+        return worker.problem();
+    }
+
+    /** Whether this classifier holds partitions of the conversations topic, so it can classify what arrives. */
+    public boolean assigned() {
+        return worker.assignedPartitions() > 0;
     }
 
     /** The model in use ({@code offline} when none). */

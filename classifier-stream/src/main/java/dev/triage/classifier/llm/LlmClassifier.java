@@ -39,6 +39,9 @@ public final class LlmClassifier implements Classifier {
     private static final Duration[] LATENCY_BUCKETS = LongStream.of(50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000,
             30_000, 60_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
+    /** A conversation any working model server answers. */
+    static final List<Message> PROBE = List.of(new Message("customer", "Hello, where is my order?"));
+
     private final LlmClient client;
     private final LlmPolicy policy;
     private final AnswerSchema answers;
@@ -82,6 +85,13 @@ public final class LlmClassifier implements Classifier {
                     0, null, 0, null));
         }
         return attempt(prompt.build(conversation.messages()), 1, 0, null);
+    }
+
+    /** Asks the model, under the policy, about {@link #PROBE}; any answer will do. */
+    @Override
+    public CompletableFuture<Void> probe() {
+        List<ChatMessage> messages = prompt.build(PROBE);
+        return policy.<LlmAnswer>call(() -> client.chat(messages, schema)).thenApply(answer -> null);
     }
 
     /** Removes the policy's meters; the call timers stay, they count for the whole process. */

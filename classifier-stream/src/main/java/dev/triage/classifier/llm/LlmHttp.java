@@ -65,7 +65,8 @@ public final class LlmHttp {
             throw new LlmTransientException(where, status, retryAfter(response), null);
         }
         if (status == 400 || status == 413 || status == 422) {
-            throw new LlmRejectedException(where + ": " + excerpt(response.body()), status);
+            String body = excerpt(response.body());
+            throw new LlmRejectedException(where + ": " + body, status, body);
         }
         if (status < 200 || status > 299) {
             throw new LlmUnavailableException(where + ": " + excerpt(response.body()), status);

@@ -24,23 +24,32 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
- * The resilience policy around every model call, built once from configuration:
- * Retry(CircuitBreaker(TimeLimiter(call))).
+ * The resilience policy around every model call, built once from configuration, by cause:
+ * Retry(CircuitBreaker(CallLimiter(TimeLimiter(call)))).
  * <ul>
- *   <li>Retry: {@link LlmTransientException} and timeouts only, exponential backoff with full
- *   jitter ({@code random(0, min(maxDelay, baseDelay * 2^n))}); a server's {@code Retry-After} is
- *   honoured but capped at {@code maxDelay}, so a server asking for an hour cannot stall a record.</li>
- *   <li>CircuitBreaker: opens when half of the last 20 calls (10 at least) failed for transient or
- *   unavailable reasons; a conversation the server rejected does not count.</li>
- *   <li>TimeLimiter: no single call takes longer than {@code callTimeout}.</li>
+ *   <li>Retry: {@link LlmTransientException} (429, 5xx, no answer, no content) and timeouts, for
+ *   that one call: exponential backoff with full jitter ({@code random(0, min(maxDelay, baseDelay * 2^n))});
+ *   a server's {@code Retry-After} is honoured but capped at {@code maxDelay}, so a server asking
+ *   for an hour cannot stall a record.</li>
+ *   <li>CircuitBreaker: opens only on sustained failure, an outage: {@value #BREAKER_FAILURE_RATE}%
+ *   of the calls of the last {@value #BREAKER_WINDOW_SECONDS} s failed (at least
+ *   {@value #BREAKER_MIN_CALLS} calls); when half open, {@value #BREAKER_PROBES} calls decide. A 429
+ *   is backpressure and counts neither way; a conversation the server rejected is no failure.</li>
+ *   <li>CallLimiter: the adaptive number of calls in flight, at most {@code maxConcurrent}.</li>
+ *   <li>TimeLimiter: no single call takes longer than {@code callTimeout}; a call that never
+ *   answers frees its place in the limit then.</li>
  * </ul>
- * State changes of the breaker are logged, one line each. The three are published to the meter
- * registry with resilience4j's own binders ({@code resilience4j_retry_calls},
+ * State changes of the breaker are logged, one line each. Retry, breaker and time limiter are
+ * published to the meter registry with resilience4j's own binders ({@code resilience4j_retry_calls},
  * {@code resilience4j_circuitbreaker_state}, {@code resilience4j_timelimiter_calls}..., tagged
- * {@code name} = the model) until {@link #close()}.
+ * {@code name} = the model), the limiter with its own meters, until {@link #close()}.
  */
 public final class LlmPolicy implements AutoCloseable {
 
+    static final int BREAKER_FAILURE_RATE = 80;
+    static final int BREAKER_WINDOW_SECONDS = 30;
+    static final int BREAKER_MIN_CALLS = 20;
+    static final int BREAKER_PROBES = 10;
     private static final Logger LOG = LoggerFactory.getLogger(LlmPolicy.class);
 
     /**
@@ -57,11 +66,13 @@ public final class LlmPolicy implements AutoCloseable {
     private final Retry retry;
     private final CircuitBreaker breaker;
     private final TimeLimiter timeLimiter;
+    private final CallLimiter limiter;
     private final ScheduledExecutorService scheduler;
     private final Runnable unpublish;
 
-    public LlmPolicy(String name, Settings settings, ScheduledExecutorService scheduler, DoubleSupplier random,
-                     MeterRegistry registry) {
+    /** @param maxConcurrent the most calls in flight, whatever the adaptive limit says */
+    public LlmPolicy(String name, Settings settings, int maxConcurrent, ScheduledExecutorService scheduler,
+                     DoubleSupplier random, MeterRegistry registry) {
         this.scheduler = scheduler;
         this.retry = Retry.of(name, RetryConfig.<Object>custom()
                 .maxAttempts(settings.retryAttempts())
@@ -69,16 +80,19 @@ public final class LlmPolicy implements AutoCloseable {
                 .intervalBiFunction(backoff(settings, random))
                 .build());
         this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
-                .failureRateThreshold(50)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize(BREAKER_WINDOW_SECONDS)
+                .minimumNumberOfCalls(BREAKER_MIN_CALLS)
+                .failureRateThreshold(BREAKER_FAILURE_RATE)
                 .waitDurationInOpenState(settings.breakerWait())
-                .permittedNumberOfCallsInHalfOpenState(2)
+                .permittedNumberOfCallsInHalfOpenState(BREAKER_PROBES)
+                .ignoreException(e -> isRateLimited(Failures.cause(e)))
                 .recordException(e -> {
                     Throwable cause = Failures.cause(e);
                     return isTransient(cause) || cause instanceof LlmUnavailableException;
                 })
                 .build());
+        this.limiter = new CallLimiter(name, maxConcurrent, settings.maxDelay(), scheduler, System::nanoTime, registry);
         this.timeLimiter = TimeLimiter.of(name, TimeLimiterConfig.custom()
                 .timeoutDuration(settings.callTimeout()).cancelRunningFuture(true).build());
         breaker.getEventPublisher().onStateTransition(e ->
@@ -88,7 +102,8 @@ public final class LlmPolicy implements AutoCloseable {
 
     /** Runs {@code call} under the policy. */
     public <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
-        Supplier<CompletionStage<T>> limited = () -> timeLimiter.executeCompletionStage(scheduler, call);
+        Supplier<CompletionStage<T>> timed = () -> timeLimiter.executeCompletionStage(scheduler, call);
+        Supplier<CompletionStage<T>> limited = () -> limiter.call(timed);
         Supplier<CompletionStage<T>> guarded = () -> breaker.executeCompletionStage(limited);
         return retry.executeCompletionStage(scheduler, guarded).toCompletableFuture();
     }
@@ -97,6 +112,7 @@ public final class LlmPolicy implements AutoCloseable {
     @Override
     public void close() {
         unpublish.run();
+        limiter.close();
     }
 
     private Runnable publish(MeterRegistry registry) {
@@ -111,6 +127,10 @@ public final class LlmPolicy implements AutoCloseable {
             breakerMetrics.removeMetrics(breaker);
             limiterMetrics.removeMetrics(timeLimiter);
         };
+    }
+
+    static boolean isRateLimited(Throwable cause) {
+        return cause instanceof LlmTransientException t && t.rateLimited();
     }
 
     static boolean isTransient(Throwable cause) {

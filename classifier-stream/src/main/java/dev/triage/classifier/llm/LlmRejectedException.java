@@ -7,10 +7,22 @@ package dev.triage.classifier.llm;
 public class LlmRejectedException extends RuntimeException {
 
     private final int httpStatus;
+    private final String body;
 
-    public LlmRejectedException(String message, int httpStatus) {
+    /** @param body the start of the server's answer, which says why */
+    public LlmRejectedException(String message, int httpStatus, String body) {
         super(message);
         this.httpStatus = httpStatus;
+        this.body = body;
+    }
+
+    /**
+     * Whether the server refused the {@code response_format} asked for rather than the conversation.
+     * Servers give no code for it, only a message naming the parameter.
+     */
+    public boolean formatUnsupported() {
+        String text = body.toLowerCase(java.util.Locale.ROOT);
+        return text.contains("response_format") || text.contains("json_schema") || text.contains("json_object");
     }
 
     public int httpStatus() {

@@ -20,12 +20,15 @@ import java.util.Locale;
  * @param policy               retry, breaker and timeout settings ({@code LLM_RETRY_ATTEMPTS}, {@code LLM_RETRY_BASE_DELAY},
  *                             {@code LLM_RETRY_MAX_DELAY}, {@code LLM_TIMEOUT}, {@code LLM_BREAKER_WAIT})
  * @param maxAttempts          {@code LLM_MAX_ATTEMPTS}: answers asked for per conversation before it is dead-lettered as bad output
+ * @param recordMaxAttempts    {@code LLM_RECORD_MAX_ATTEMPTS}: times a conversation is tried while its calls keep failing
+ *                             (after their retries) and the server answers others, before it is dead-lettered as
+ *                             {@code LLM_FAILED}; tries that meet an outage do not count
  * @param promptMaxChars       {@code PROMPT_MAX_CHARS}: conversation text sent to the model; older turns beyond it are left out
  * @param conversationMaxChars {@code CONVERSATION_MAX_CHARS}: larger conversations are dead-lettered
  * @param taxonomyFile         {@code TAXONOMY_FILE}: JSON or YAML taxonomy replacing the default, or null
  */
 public record LlmSettings(Provider provider, String apiUrl, String model, String apiKey, Duration connectTimeout,
-                          LlmPolicy.Settings policy, int maxAttempts, int promptMaxChars, int conversationMaxChars,
+                          LlmPolicy.Settings policy, int maxAttempts, int recordMaxAttempts, int promptMaxChars, int conversationMaxChars,
                           Path taxonomyFile) {
 
     /** Which model server, if any. */
@@ -48,6 +51,7 @@ public record LlmSettings(Provider provider, String apiUrl, String model, String
         Env.requireAtLeast("LLM_RETRY_ATTEMPTS", policy.retryAttempts(), 1);
         Env.requirePositive("LLM_TIMEOUT", policy.callTimeout());
         Env.requireAtLeast("LLM_MAX_ATTEMPTS", maxAttempts, 1);
+        Env.requireAtLeast("LLM_RECORD_MAX_ATTEMPTS", recordMaxAttempts, 1);
         Env.requireAtLeast("PROMPT_MAX_CHARS", promptMaxChars, 100);
         Env.requireAtLeast("CONVERSATION_MAX_CHARS", conversationMaxChars, 1);
     }
@@ -68,6 +72,7 @@ public record LlmSettings(Provider provider, String apiUrl, String model, String
                         env.duration("LLM_TIMEOUT", Duration.ofSeconds(60)),
                         env.duration("LLM_BREAKER_WAIT", Duration.ofSeconds(10))),
                 env.integer("LLM_MAX_ATTEMPTS", 3),
+                env.integer("LLM_RECORD_MAX_ATTEMPTS", 5),
                 env.integer("PROMPT_MAX_CHARS", 8000),
                 env.integer("CONVERSATION_MAX_CHARS", 100_000),
                 taxonomy == null ? null : Path.of(taxonomy));
@@ -99,6 +104,7 @@ public record LlmSettings(Provider provider, String apiUrl, String model, String
     @Override
     public String toString() {
         return "LlmSettings[provider=" + provider + ", apiUrl=" + apiUrl + ", model=" + model + ", apiKey="
-                + (apiKey == null ? "none" : "****") + ", policy=" + policy + ", maxAttempts=" + maxAttempts + "]";
+                + (apiKey == null ? "none" : "****") + ", policy=" + policy + ", maxAttempts=" + maxAttempts
+                + ", recordMaxAttempts=" + recordMaxAttempts + "]";
     }
 }

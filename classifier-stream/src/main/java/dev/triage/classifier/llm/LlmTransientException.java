@@ -3,8 +3,11 @@ package dev.triage.classifier.llm;
 import java.time.Duration;
 
 /**
- * A failure that may pass if asked again: HTTP 429 or 5xx, a timeout, a refused connection.
- * Retried by the {@link LlmPolicy}; if it persists, the worker waits (never dead-letters).
+ * A failure that may pass if asked again: HTTP 429 or 5xx, a timeout, a refused connection, an
+ * answer without content. Retried by the {@link LlmPolicy}. A 429 is the server asking to slow
+ * down ({@link #rateLimited()}): never a breaker failure, never a dead letter. Any other that
+ * persists after the retries is a failed attempt of the record's, or part of an outage: the
+ * worker tells which by whether other records succeed meanwhile.
  */
 public class LlmTransientException extends RuntimeException {
 
@@ -27,5 +30,15 @@ public class LlmTransientException extends RuntimeException {
 
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** HTTP 429: the server's rate limit, backpressure. */
+    public boolean rateLimited() {
+        return httpStatus == 429;
+    }
+
+    /** HTTP 429 or 503: the server says it has more than it can take now. */
+    public boolean overloaded() {
+        return httpStatus == 429 || httpStatus == 503;
     }
 }

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Any OpenAI-compatible server: {@code POST /v1/chat/completions}. Servers differ in the
- * {@code response_format} they accept, so a 400 steps the client down once per level, from
- * {@code json_schema} to {@code json_object} to prompt-only JSON; the level that worked is kept for
- * all later calls and the change is logged once. A 400 at the last level is this conversation's.
+ * {@code response_format} they accept, so a 400 that names the format steps the client down once
+ * per level, from {@code json_schema} to {@code json_object} to prompt-only JSON; the level that
+ * worked is kept for all later calls and the change is logged once. Any other 400 (context too long,
+ * content refused) is this conversation's and changes nothing for the others.
  */
 public final class OpenAiClient implements LlmClient {
 
@@ -57,11 +58,12 @@ public final class OpenAiClient implements LlmClient {
                 .thenApply(this::answer)
                 .exceptionallyCompose(error -> {
                     Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                    if (cause instanceof LlmRejectedException && current != FormatMode.PROMPT_ONLY) {
+                    if (cause instanceof LlmRejectedException rejected && rejected.formatUnsupported()
+                            && current != FormatMode.PROMPT_ONLY) {
                         FormatMode lower = FormatMode.values()[current.ordinal() + 1];
                         if (mode.compareAndSet(current, lower)) {
                             LOG.warn("{} rejected response_format {} (HTTP {}); using {} from now on", chatUri,
-                                    current, ((LlmRejectedException) cause).httpStatus(), lower);
+                                    current, rejected.httpStatus(), lower);
                         }
                         return chat(messages, schema);
                     }

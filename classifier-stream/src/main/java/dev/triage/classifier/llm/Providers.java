@@ -27,22 +27,25 @@ public final class Providers {
     private Providers() {
     }
 
-    public static Classifier create(LlmSettings settings, ScheduledExecutorService scheduler, MeterRegistry registry) {
+    /** @param maxConcurrent the most model calls in flight ({@code MAX_CONCURRENT}) */
+    public static Classifier create(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
+                                    MeterRegistry registry) {
         return switch (settings.provider()) {
             case OFFLINE -> offline(settings);
-            case OLLAMA -> llm(settings, scheduler, registry, new OllamaClient(http(settings),
+            case OLLAMA -> llm(settings, maxConcurrent, scheduler, registry, new OllamaClient(http(settings),
                     settings.endpoint("/api/chat"), settings.model()));
-            case OPENAI -> llm(settings, scheduler, registry, new OpenAiClient(http(settings),
+            case OPENAI -> llm(settings, maxConcurrent, scheduler, registry, new OpenAiClient(http(settings),
                     settings.endpoint("/v1/chat/completions"), settings.model(), settings.apiKey()));
-            case AUTO -> auto(settings, scheduler, registry);
+            case AUTO -> auto(settings, maxConcurrent, scheduler, registry);
         };
     }
 
-    private static Classifier auto(LlmSettings settings, ScheduledExecutorService scheduler, MeterRegistry registry) {
+    private static Classifier auto(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
+                                   MeterRegistry registry) {
         String problem = probeOllama(settings);
         if (problem == null) {
             LOG.info("LLM_PROVIDER=auto: using Ollama at {} with model {}", settings.apiUrl(), settings.model());
-            return create(withProvider(settings, LlmSettings.Provider.OLLAMA), scheduler, registry);
+            return create(withProvider(settings, LlmSettings.Provider.OLLAMA), maxConcurrent, scheduler, registry);
         }
         LOG.warn("""
 
@@ -82,10 +85,10 @@ public final class Providers {
         }
     }
 
-    private static LlmClassifier llm(LlmSettings settings, ScheduledExecutorService scheduler, MeterRegistry registry,
-                                     LlmClient client) {
+    private static LlmClassifier llm(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
+                                     MeterRegistry registry, LlmClient client) {
         Taxonomy taxonomy = settings.taxonomyFile() == null ? Taxonomy.defaults() : TaxonomyFile.read(settings.taxonomyFile());
-        LlmPolicy policy = new LlmPolicy(client.model(), settings.policy(), scheduler,
+        LlmPolicy policy = new LlmPolicy(client.model(), settings.policy(), maxConcurrent, scheduler,
                 () -> ThreadLocalRandom.current().nextDouble(), registry);
         return new LlmClassifier(client, policy, new AnswerSchema(taxonomy), new Prompt(taxonomy, settings.promptMaxChars()),
                 settings.maxAttempts(), settings.conversationMaxChars(), System::nanoTime, registry);
@@ -97,6 +100,6 @@ public final class Providers {
 
     private static LlmSettings withProvider(LlmSettings s, LlmSettings.Provider provider) {
         return new LlmSettings(provider, s.apiUrl(), s.model(), s.apiKey(), s.connectTimeout(), s.policy(),
-                s.maxAttempts(), s.promptMaxChars(), s.conversationMaxChars(), s.taxonomyFile());
+                s.maxAttempts(), s.recordMaxAttempts(), s.promptMaxChars(), s.conversationMaxChars(), s.taxonomyFile());
     }
 }

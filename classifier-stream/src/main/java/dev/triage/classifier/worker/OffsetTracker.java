@@ -5,7 +5,7 @@ import java.util.TreeSet;
 /**
  * The records of one partition that are not finished yet, in offset order. The offset that may
  * be committed is the lowest unfinished one (everything below it is done), or one past the
- * highest seen when all are done. Thread-safe: records finish on other threads.
+ * highest seen when all are done. Owned by the worker's thread; synchronized so that a gauge may read it.
  */
 final class OffsetTracker {
 
@@ -28,7 +28,6 @@ final class OffsetTracker {
         if (done) {
             unfinished.remove(offset);
         }
-        notifyAll();
     }
 
     /** Records started and not ended yet. */
@@ -39,18 +38,5 @@ final class OffsetTracker {
     /** The offset to commit, or -1 when nothing was seen. */
     synchronized long committable() {
         return unfinished.isEmpty() ? next : unfinished.first();
-    }
-
-    /** Waits up to {@code millis} until no record of this partition is being processed. */
-    synchronized boolean awaitNoneStarted(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (started > 0) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return false;
-            }
-            wait(left);
-        }
-        return true;
     }
 }

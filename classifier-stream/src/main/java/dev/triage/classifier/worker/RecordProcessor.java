@@ -1,6 +1,7 @@
 package dev.triage.classifier.worker;
 
 import dev.triage.classifier.Classifier;
+import dev.triage.classifier.FailureKind;
 import dev.triage.classifier.Labels;
 import dev.triage.classifier.RecordRejectedException;
 import dev.triage.core.json.Json;
@@ -32,9 +33,9 @@ import java.util.concurrent.CompletableFuture;
  * Takes one conversation record to its outputs: the result (plus the reply of a synchronous
  * request), or for a record-caused failure its dead letter (plus an error reply). The future
  * completes when Kafka acknowledged every output; it fails only when the record must be tried
- * again later (the model server or Kafka is away), never for the record's own fault. A synchronous
- * caller whose record failed because the model server is away gets an {@link ErrorReply#MODEL_UNAVAILABLE}
- * reply at once.
+ * again later, never for the record's own fault: the worker decides what the failure means
+ * ({@link dev.triage.classifier.FailureKind}) and may then {@link #replyUnavailable tell a
+ * synchronous caller} or {@link #giveUp give up} on the record.
  *
  * <p>Counts, once Kafka acknowledged them: {@code triage.classifier.records.classified},
  * {@code triage.classifier.records.dead.lettered} (tag {@code code}: the error code) and
@@ -77,22 +78,16 @@ public final class RecordProcessor {
     private record Outputs(ProducerRecord<byte[], byte[]> output, Optional<ProducerRecord<byte[], byte[]>> reply) {
     }
 
-    /**
-     * @param classified run once the model is done with this record (before its outputs are sent),
-     *                   so the caller can let the next record use the model
-     */
-    public CompletableFuture<Void> process(ConsumerRecord<byte[], byte[]> record, Runnable classified) {
+    public CompletableFuture<Void> process(ConsumerRecord<byte[], byte[]> record) {
         ConversationEnvelope conversation;
         try {
             conversation = EnvelopeValidator.validate(Json.decode(record.value(), ConversationEnvelope.class));
         } catch (PayloadException e) {
-            classified.run();
             RecordRejectedException why = new RecordRejectedException(ErrorCode.INVALID_PAYLOAD, e.getMessage(),
                     0, null, 0, null);
             return send(deadLetter(record, why, e), deadLetterCounts.get(why.code()), errorReplies);
         }
         return classifier.classify(conversation).handle((labels, error) -> {
-            classified.run();
             if (error == null) {
                 return send(results(record, conversation, labels), classifiedCount, resultReplies);
             }
@@ -100,9 +95,24 @@ public final class RecordProcessor {
             if (cause instanceof RecordRejectedException rejected) {
                 return send(deadLetter(record, rejected, rejected), deadLetterCounts.get(rejected.code()), errorReplies);
             }
-            replyUnavailable(record);
             return CompletableFuture.<Void>failedFuture(cause);
         }).thenCompose(sent -> sent);
+    }
+
+    /** See {@link Classifier#probe()}. */
+    public CompletableFuture<Void> probe() {
+        return classifier.probe();
+    }
+
+    /**
+     * Dead-letters a record whose model calls kept failing while the server answered others, as
+     * {@code LLM_FAILED} with its last failure; completes when Kafka acknowledged it (and its reply).
+     */
+    public CompletableFuture<Void> giveUp(ConsumerRecord<byte[], byte[]> record, Throwable lastFailure, int tries) {
+        RecordRejectedException why = new RecordRejectedException(ErrorCode.LLM_FAILED, "the model server failed this"
+                + " conversation " + tries + " times while answering others; last: " + lastFailure.getMessage(), tries,
+                classifier.model(), FailureKind.httpStatus(lastFailure), null);
+        return send(deadLetter(record, why, why), deadLetterCounts.get(why.code()), errorReplies);
     }
 
     /**
@@ -112,7 +122,7 @@ public final class RecordProcessor {
      * the rest. Not waited for: Kafka may be what is away. The cause stays in the classifier's log:
      * it names the model server's address, which is none of the caller's business.
      */
-    private void replyUnavailable(ConsumerRecord<byte[], byte[]> record) {
+    public void replyUnavailable(ConsumerRecord<byte[], byte[]> record) {
         ErrorReply reply = new ErrorReply(ErrorReply.MODEL_UNAVAILABLE,
                 "the model server is not answering (down, overloaded, or failing too often to be called)");
         Replies.to(record, reply, reply.code(), clock.instant()).ifPresent(r -> send(r).whenComplete((sent, error) -> {

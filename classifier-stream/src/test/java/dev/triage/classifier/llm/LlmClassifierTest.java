@@ -78,7 +78,7 @@ class LlmClassifierTest {
 
     @Test
     void aServerRefusalIsTheRecordsFaultAndAnOutageIsNot() {
-        script.add(new LlmRejectedException("context too long", 400));
+        script.add(new LlmRejectedException("context too long", 400, "maximum context length exceeded"));
         assertThatThrownBy(() -> classifier(3, 1000).classify(conversation("hi")).join())
                 .cause().isInstanceOfSatisfying(RecordRejectedException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.LLM_REJECTED));
@@ -111,7 +111,7 @@ class LlmClassifierTest {
 
     @Test
     void aRefusalIsTimedAsRejectedAndAnOutageAsUnavailableNeitherAsSuccess() {
-        script.add(new LlmRejectedException("context too long", 400));
+        script.add(new LlmRejectedException("context too long", 400, "maximum context length exceeded"));
         script.add(new LlmUnavailableException("model not found", 404));
         LlmClassifier classifier = classifier(3, 1000);
 
@@ -152,7 +152,7 @@ class LlmClassifierTest {
             }
         };
         LlmPolicy policy = new LlmPolicy("test", new LlmPolicy.Settings(1, Duration.ofMillis(1), Duration.ofMillis(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), scheduler, () -> 0.0, registry);
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), 16, scheduler, () -> 0.0, registry);
         return new LlmClassifier(client, policy, new AnswerSchema(Taxonomy.defaults()), new Prompt(Taxonomy.defaults(), 8000),
                 maxAttempts, maxChars, nanoTime::get, registry);
     }

@@ -52,7 +52,7 @@ class LlmPolicyTest {
 
     @Test
     void transientFailuresAreRetriedUntilTheySucceed() {
-        LlmPolicy policy = new LlmPolicy("t1", fast(), scheduler, () -> 0.0, registry);
+        LlmPolicy policy = new LlmPolicy("t1", fast(), 16, scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         String answer = policy.<String>call(() -> calls.incrementAndGet() < 3
@@ -65,12 +65,12 @@ class LlmPolicyTest {
 
     @Test
     void rejectedConversationsAndUnavailableServersAreNotRetried() {
-        LlmPolicy policy = new LlmPolicy("t2", fast(), scheduler, () -> 0.0, registry);
+        LlmPolicy policy = new LlmPolicy("t2", fast(), 16, scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> policy.<String>call(() -> {
             calls.incrementAndGet();
-            return CompletableFuture.failedFuture(new LlmRejectedException("400", 400));
+            return CompletableFuture.failedFuture(new LlmRejectedException("400", 400, "context too long"));
         }).join()).isInstanceOf(CompletionException.class).hasCauseInstanceOf(LlmRejectedException.class);
         assertThatThrownBy(() -> policy.<String>call(() -> {
             calls.incrementAndGet();
@@ -81,7 +81,7 @@ class LlmPolicyTest {
 
     @Test
     void retriesAndTheBreakerArePublishedWithResilience4jsNamesUntilClosed() {
-        LlmPolicy policy = new LlmPolicy("m1", fast(), scheduler, () -> 0.0, registry);
+        LlmPolicy policy = new LlmPolicy("m1", fast(), 16, scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         policy.<String>call(() -> calls.incrementAndGet() < 2
@@ -100,13 +100,61 @@ class LlmPolicyTest {
     @Test
     void aCallThatHangsIsCutByTheTimeLimiterAndRetried() {
         LlmPolicy policy = new LlmPolicy("t3", new LlmPolicy.Settings(2, Duration.ofMillis(1), Duration.ofMillis(1),
-                Duration.ofMillis(50), Duration.ofSeconds(10)), scheduler, () -> 0.0, registry);
+                Duration.ofMillis(50), Duration.ofSeconds(10)), 16, scheduler, () -> 0.0, registry);
         AtomicInteger calls = new AtomicInteger();
 
         String answer = policy.<String>call(() -> calls.incrementAndGet() == 1
                 ? new CompletableFuture<>() : CompletableFuture.completedFuture("second")).join();
 
         assertThat(answer).isEqualTo("second");
+    }
+
+    @Test
+    void partialFailureDoesNotOpenTheBreakerButAnOutageDoes() {
+        LlmPolicy policy = new LlmPolicy("t4", new LlmPolicy.Settings(1, Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(10)), 16, scheduler, () -> 0.0, registry);
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < 200; i++) { // 45% of the calls fail: partial failure, the normal state of a busy server
+            policy.<String>call(() -> calls.incrementAndGet() % 20 < 9
+                    ? CompletableFuture.failedFuture(new LlmTransientException("500", 500, null, null))
+                    : CompletableFuture.completedFuture("ok")).exceptionally(e -> null).join();
+        }
+        assertThat(state("t4")).isEqualTo("closed");
+
+        for (int i = 0; i < 400; i++) { // every call fails: an outage
+            policy.<String>call(() -> CompletableFuture.failedFuture(new LlmTransientException("502", 502, null, null)))
+                    .exceptionally(e -> null).join();
+        }
+        assertThat(state("t4")).isEqualTo("open");
+    }
+
+    @Test
+    void rateLimitsNeverOpenTheBreaker() {
+        LlmPolicy policy = new LlmPolicy("t5", new LlmPolicy.Settings(1, Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(10)), 16, scheduler, () -> 0.0, registry);
+        for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> policy.<String>call(() -> CompletableFuture.failedFuture(
+                    new LlmTransientException("429", 429, null, null))).join())
+                    .hasCauseInstanceOf(LlmTransientException.class);
+        }
+        assertThat(state("t5")).isEqualTo("closed");
+    }
+
+    @Test
+    void aHungCallFreesItsPlaceInTheLimitAtTheTimeout() {
+        LlmPolicy policy = new LlmPolicy("t6", new LlmPolicy.Settings(1, Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ofMillis(100), Duration.ofSeconds(10)), 1, scheduler, () -> 0.0, registry);
+
+        CompletableFuture<String> hung = policy.call(CompletableFuture::new);
+        CompletableFuture<String> next = policy.call(() -> CompletableFuture.completedFuture("next"));
+
+        assertThatThrownBy(hung::join).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(next.join()).isEqualTo("next");
+    }
+
+    private String state(String name) {
+        return registry.find("resilience4j.circuitbreaker.state").tags("name", name).gauges().stream()
+                .filter(g -> g.value() == 1.0).map(g -> g.getId().getTag("state")).findFirst().orElseThrow();
     }
 
     private static LlmPolicy.Settings fast() {

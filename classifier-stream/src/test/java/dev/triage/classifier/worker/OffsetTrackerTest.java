@@ -28,19 +28,9 @@ class OffsetTrackerTest {
         tracker.ended(11, false); // handed back to be tried again: still unfinished
         assertThat(tracker.committable()).isEqualTo(11);
         assertThat(tracker.inFlight()).isZero();
-        assertThat(tracker.awaitNoneStarted(10)).isTrue();
 
         tracker.started();
         tracker.ended(11, true);
         assertThat(tracker.committable()).isEqualTo(14);
-    }
-
-    @Test
-    void waitingForStartedRecordsIsBounded() throws Exception {
-        OffsetTracker tracker = new OffsetTracker();
-        tracker.add(0);
-        tracker.started();
-
-        assertThat(tracker.awaitNoneStarted(20)).isFalse();
     }
 }

@@ -2,6 +2,7 @@ package dev.triage.classifier.worker;
 
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.Labels;
+import dev.triage.classifier.llm.LlmTransientException;
 import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.ErrorCode;
@@ -42,7 +43,7 @@ class RecordProcessorTest {
 
     @Test
     void aClassifiedRequestAndItsReplyAreCountedOnceKafkaAcknowledgedBoth() {
-        CompletableFuture<Void> done = processor.process(request("c-1", "I want a refund"), () -> { });
+        CompletableFuture<Void> done = processor.process(request("c-1", "I want a refund"));
 
         producer.completeNext();
         assertThat(count("triage.classifier.records.classified")).isZero();
@@ -56,8 +57,7 @@ class RecordProcessorTest {
 
     @Test
     void deadLettersAreCountedByErrorCode() {
-        CompletableFuture<Void> done = processor.process(record("bad-1", "{not json".getBytes(StandardCharsets.UTF_8)),
-                () -> { });
+        CompletableFuture<Void> done = processor.process(record("bad-1", "{not json".getBytes(StandardCharsets.UTF_8)));
         producer.completeNext();
         done.join();
 
@@ -69,7 +69,7 @@ class RecordProcessorTest {
 
     @Test
     void aRecordWhoseOutputKafkaRefusedIsNotCounted() {
-        CompletableFuture<Void> done = processor.process(record("c-2", conversation("c-2", "where is my parcel")), () -> { });
+        CompletableFuture<Void> done = processor.process(record("c-2", conversation("c-2", "where is my parcel")));
         producer.errorNext(new IllegalStateException("broker away"));
 
         assertThatThrownBy(done::join).hasRootCauseInstanceOf(IllegalStateException.class);
@@ -77,13 +77,16 @@ class RecordProcessorTest {
     }
 
     @Test
-    void aRequestWhoseModelServerIsAwayFailsToBeTriedAgainAndItsCallerHearsAtOnce() {
+    void aRequestWhoseModelServerIsAwayFailsToBeTriedAgainAndItsCallerCanBeToldAtOnce() {
         RecordProcessor outage = new RecordProcessor(producer, new ModelAway(), Topics.defaults(),
                 Clock.fixed(NOW, ZoneOffset.UTC), registry);
+        ConsumerRecord<byte[], byte[]> request = request("c-3", "where is my parcel");
 
-        CompletableFuture<Void> done = outage.process(request("c-3", "where is my parcel"), () -> { });
+        CompletableFuture<Void> done = outage.process(request);
 
         assertThatThrownBy(done::join).hasRootCauseMessage("connection refused");
+        assertThat(producer.history()).isEmpty();
+        outage.replyUnavailable(request);
         assertThat(producer.history()).singleElement().satisfies(reply -> {
             assertThat(reply.topic()).isEqualTo("replies");
             assertThat(TriageHeaders.get(reply.headers(), TriageHeaders.ERROR_CODE)).isEqualTo("LLM_UNAVAILABLE");
@@ -103,9 +106,30 @@ class RecordProcessorTest {
         RecordProcessor outage = new RecordProcessor(producer, new ModelAway(), Topics.defaults(),
                 Clock.fixed(NOW, ZoneOffset.UTC), registry);
 
-        assertThatThrownBy(outage.process(record("q-1", conversation("q-1", "hello")), () -> { })::join)
-                .hasRootCauseMessage("connection refused");
+        ConsumerRecord<byte[], byte[]> query = record("q-1", conversation("q-1", "hello"));
+        assertThatThrownBy(outage.process(query)::join).hasRootCauseMessage("connection refused");
+        outage.replyUnavailable(query);
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void aRecordGivenUpIsDeadLetteredAsLlmFailedWithItsLastErrorAndItsCallerHears() {
+        CompletableFuture<Void> done = processor.giveUp(request("c-4", "poison"),
+                new LlmTransientException("model server answered HTTP 500", 500, null, null), 5);
+        producer.completeNext();
+        producer.completeNext();
+        done.join();
+
+        assertThat(producer.history()).hasSize(2).first().satisfies(deadLetter -> {
+            assertThat(deadLetter.topic()).isEqualTo(Topics.defaults().deadLetter());
+            assertThat(TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE)).isEqualTo("LLM_FAILED");
+            assertThat(TriageHeaders.get(deadLetter.headers(), TriageHeaders.ATTEMPTS)).isEqualTo("5");
+            assertThat(TriageHeaders.get(deadLetter.headers(), TriageHeaders.HTTP_STATUS)).isEqualTo("500");
+            assertThat(TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_MESSAGE)).contains("5 times")
+                    .contains("HTTP 500");
+        });
+        assertThat(TriageHeaders.get(producer.history().get(1).headers(), TriageHeaders.ERROR_CODE)).isEqualTo("LLM_FAILED");
+        assertThat(deadLettered(ErrorCode.LLM_FAILED)).isEqualTo(1.0);
     }
 
     /** A model server that refuses every connection: an outage, not the record's fault. */

@@ -127,12 +127,13 @@ public final class ClassifyHandler implements Handler {
     }
 
     /**
-     * The model never gave a valid answer, or is not answering at all: 502, the upstream's fault.
+     * The model never gave a valid answer, kept failing this conversation, or is not answering at
+     * all: 502, the upstream's fault.
      * Anything else is about the record (malformed, too large, refused by the model server as too
      * long or unacceptable): 422.
      */
     static int statusOf(String errorCode) {
-        return ErrorCode.LLM_BAD_OUTPUT.name().equals(errorCode) || ErrorReply.MODEL_UNAVAILABLE.equals(errorCode)
-                ? 502 : 422;
+        return ErrorCode.LLM_BAD_OUTPUT.name().equals(errorCode) || ErrorCode.LLM_FAILED.name().equals(errorCode)
+                || ErrorReply.MODEL_UNAVAILABLE.equals(errorCode) ? 502 : 422;
     }
 }

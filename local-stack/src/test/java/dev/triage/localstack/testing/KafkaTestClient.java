@@ -1,5 +1,7 @@
 package dev.triage.localstack.testing;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,6 +96,34 @@ public final class KafkaTestClient implements AutoCloseable {
                         list -> !list.isEmpty());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** The offsets {@code group} committed on {@code topic}, summed over its partitions (what it consumed). */
+    public long committedTotal(String group, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A consumer of {@code group} with the static {@code instanceId}, subscribed to {@code topic} and
+     * polled until it holds partitions: a member that fences any other process using the same id.
+     */
+    public KafkaConsumer<byte[], byte[]> staticMember(String group, String instanceId, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            consumer.poll(Duration.ofMillis(100));
+            return !consumer.assignment().isEmpty();
+        });
         return consumer;
     }
 

@@ -26,6 +26,12 @@ public final class MetricsPage {
         return response.body();
     }
 
+    /** {@code GET path} on {@code localhost:port}, whatever it answers (e.g. {@code /health}). */
+    public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** How much the samples of {@code name} with {@code labels} grew from {@code before} to {@code after}. */
     public static double grown(String before, String after, String name, String... labels) {
         return value(after, name, labels) - value(before, name, labels);

@@ -137,7 +137,7 @@ public final class DoctorCommand implements Callable<Integer> {
     private void checkModel(LlmSettings settings) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            Classifier classifier = Providers.create(settings, scheduler, TriageMetrics.registry());
+            Classifier classifier = Providers.create(settings, 1, scheduler, TriageMetrics.registry());
             if (classifier.model().equals("offline") && settings.provider() != LlmSettings.Provider.OFFLINE) {
                 report.warn("no model server: the offline keyword classifier will be used",
                         "start Ollama with the model (ollama pull " + settings.model() + ") or set LLM_PROVIDER/LLM_API_URL");

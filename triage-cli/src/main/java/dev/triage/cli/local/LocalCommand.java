@@ -47,7 +47,7 @@ public final class LocalCommand implements Callable<Integer> {
                 stack.mongo().database(), stack.mongo().queriesCollection(), stack.model(),
                 dataDir.toAbsolutePath());
         printLiveCounts(stack.gatewayPort());
-        return ServiceRunner.runUntilStopped(stack);
+        return ServiceRunner.runUntilStopped(stack, stack::problem);
     }
 
     /** Every minute, the current hour's counts when they changed. */

@@ -5,6 +5,7 @@ import dev.triage.classifier.ClassifierService;
 import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import dev.triage.core.kafka.KafkaSettings;
+import dev.triage.core.lifecycle.Liveness;
 import dev.triage.core.lifecycle.Resources;
 import dev.triage.gateway.GatewayConfig;
 import dev.triage.gateway.GatewayService;
@@ -19,12 +20,19 @@ import dev.triage.sink.SinkService;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The whole pipeline in one process: embedded Kafka and MongoDB, then the sink, the classifier and
  * the gateway wired to them. Everything else comes from the environment as for the real services,
  * except the classifier's and the sink's metrics servers: they are off, the gateway's {@code /metrics}
  * serves the one registry of the process. Closing stops the services first, then the servers.
+ *
+ * <p>The classifier and the sink are static members of their consumer groups, named
+ * {@value #INSTANCE_ID} unless {@code KAFKA_GROUP_INSTANCE_ID} says otherwise: restarted on the same
+ * data directory, even after kill -9, they get their partitions back at once instead of waiting for
+ * the old session to expire. {@code /health} answers for all three services; {@code /ready} also
+ * waits until the classifier holds its partitions, so a ready stack can classify.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -45,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static final String LLM_SIM_MODEL = "llm-sim";
+    static final String INSTANCE_ID = "local";
 
     private final Resources opened;
     private final EmbeddedKafka kafka;
@@ -52,9 +61,11 @@ public final class LocalStack implements AutoCloseable {
     private final GatewayService gateway;
     private final String model;
     private final MongoSettings mongoSettings;
+    private final Liveness liveness;
 
     private LocalStack(Resources opened, EmbeddedKafka kafka, EmbeddedMongo mongo, GatewayService gateway,
-                       String model, MongoSettings mongoSettings) {
+                       String model, MongoSettings mongoSettings, Liveness liveness) {
+        this.liveness = liveness;
         this.model = model;
         this.opened = opened;
         this.kafka = kafka;
@@ -72,6 +83,7 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedKafka kafka = EmbeddedKafka.start(options.kafkaPort(), options.dataDir().resolve("kafka"));
             opened.add(kafka);
             Env local = env.with(Map.of(
+                    "KAFKA_GROUP_INSTANCE_ID", env.string("KAFKA_GROUP_INSTANCE_ID", INSTANCE_ID),
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "MONGODB_URI", mongo.connectionString(),
                     "GATEWAY_PORT", String.valueOf(options.gatewayPort()),
@@ -83,11 +95,17 @@ public final class LocalStack implements AutoCloseable {
                 LlmSimulator sim = opened.add(LlmSimulator.start(0, options.llmSim(), List.of(LLM_SIM_MODEL), 1));
                 local = local.with(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(), "LLM_MODEL", LLM_SIM_MODEL));
             }
-            opened.add(SinkService.start(SinkConfig.fromEnv(local)));
+            SinkService sink = opened.add(SinkService.start(SinkConfig.fromEnv(local)));
             ClassifierService classifier = opened.add(ClassifierService.start(ClassifierConfig.fromEnv(local)));
-            GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(local));
+            Liveness services = Liveness.all(Map.of("classifier", classifier::problem, "sink", sink::problem));
+            GatewayService gateway = GatewayService.start(GatewayConfig.fromEnv(local), services,
+                    Map.of("classifier", () -> classifier.assigned() ? CompletableFuture.completedFuture(null)
+                            : CompletableFuture.failedFuture(new IllegalStateException(
+                                    "not yet assigned the conversations topic's partitions"))));
             opened.add(gateway);
-            return new LocalStack(opened, kafka, mongo, gateway, classifier.model(), MongoSettings.fromEnv(local));
+            return new LocalStack(opened, kafka, mongo, gateway, classifier.model(), MongoSettings.fromEnv(local),
+                    Liveness.all(Map.of("gateway", gateway::problem, "classifier", classifier::problem,
+                            "sink", sink::problem)));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
@@ -114,6 +132,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String mongoUri() {
         return mongo.connectionString();
+    }
+
+    /** Null while every service runs, else the first one's problem. */
+    public String problem() {
+        return liveness.problem();
     }
 
     public int gatewayPort() {

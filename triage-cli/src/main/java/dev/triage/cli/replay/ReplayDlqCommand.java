@@ -76,7 +76,7 @@ public final class ReplayDlqCommand implements Callable<Integer> {
         TopicAdmin.ensureTopics(kafka, List.of(kafka.topics().deadLetter(), kafka.topics().conversations(), parked),
                 Duration.ofSeconds(30));
         ReplayFilter filter = new ReplayFilter(since, until, Set.copyOf(errorCodes));
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka, GROUP, GROUP, 500)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka.withGroupInstanceId(null), GROUP, GROUP, 500)) {
             List<ConsumerRecord<byte[], byte[]>> pending = readToEnd(consumer, kafka.topics().deadLetter());
             List<ConsumerRecord<byte[], byte[]>> chosen = pending.stream().filter(filter::matches).toList();
             printSummary(pending, chosen);

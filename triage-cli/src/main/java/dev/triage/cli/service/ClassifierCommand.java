@@ -15,6 +15,7 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClassifierConfig config = ClassifierConfig.fromEnv(Env.load());
-        return ServiceRunner.runUntilStopped(ClassifierService.start(config));
+        ClassifierService service = ClassifierService.start(config);
+        return ServiceRunner.runUntilStopped(service, service::problem);
     }
 }

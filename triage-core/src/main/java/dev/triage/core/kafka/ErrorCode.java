@@ -12,5 +12,10 @@ public enum ErrorCode {
     /** The model server refused this conversation (HTTP 400, 413 or 422: too long, bad content). */
     LLM_REJECTED,
     /** The model's answer never passed validation within the allowed attempts. */
-    LLM_BAD_OUTPUT
+    LLM_BAD_OUTPUT,
+    /**
+     * The model server kept failing this conversation's calls (5xx, timeouts) while it answered
+     * others, {@code LLM_RECORD_MAX_ATTEMPTS} times: a conversation the server cannot handle.
+     */
+    LLM_FAILED
 }

@@ -59,7 +59,8 @@ public final class KafkaClients {
     }
 
     /**
-     * A consumer of group {@code groupId}, or a group-less one (for {@code assign}) when it is null.
+     * A consumer of group {@code groupId}, a static member when {@link KafkaSettings#groupInstanceId()}
+     * is set, or a group-less one (for {@code assign}) when {@code groupId} is null.
      */
     public static KafkaConsumer<byte[], byte[]> consumer(KafkaSettings kafka, String groupId, String clientId,
                                                          int maxPollRecords) {
@@ -68,6 +69,9 @@ public final class KafkaClients {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         if (groupId != null) {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            if (kafka.groupInstanceId() != null) {
+                props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, kafka.groupInstanceId());
+            }
         }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

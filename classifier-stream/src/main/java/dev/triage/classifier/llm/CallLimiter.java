@@ -1,0 +1,232 @@
+package dev.triage.classifier.llm;
+
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import dev.triage.core.lifecycle.Failures;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Bounds the model calls in flight by a limit that adapts to what the server can take, up to a
+ * ceiling ({@code MAX_CONCURRENT}). Calls beyond the limit wait here, in order, instead of in the
+ * server's queue.
+ * <ul>
+ *   <li>Latency: the limit follows TCP Vegas ({@link VegasLimit} of Netflix concurrency-limits). It
+ *   grows while answers come about as fast as the fastest seen, and shrinks when they slow down
+ *   because the server queues them.</li>
+ *   <li>Overload: a 429, a 503 or a timeout cuts the limit by a tenth. A 429 or 503 comes back at
+ *   once, so its own time says nothing of the server's queue: it is sampled with the time of the
+ *   last good answer.</li>
+ *   <li>Rate limit: when {@value #RATE_LIMITED_AT} of the last {@value #RATE_LIMIT_WINDOW} answers
+ *   are 429, the server's budget is spent, not one call unlucky: no call starts until its
+ *   {@code Retry-After} has passed (1 s when it gives none, at most {@code maxPause}).</li>
+ * </ul>
+ * One lock guards the count in flight, the waiting calls, the recent answers and the pause; calls
+ * start outside it. Limit changes are logged at DEBUG.
+ *
+ * <p>Meters, tagged {@code name} (the model): {@code triage.llm.limit} (the current limit),
+ * {@code triage.llm.in.flight}, {@code triage.llm.waiting}, {@code triage.llm.rate.limited.share}
+ * (share of 429 among the last {@value #SHARE_WINDOW} answers) and {@code triage.llm.requests}
+ * (HTTP calls by {@code result}: {@code ok}, {@code rate_limited}, {@code server_error},
+ * {@code timeout}, {@code error}).
+ */
+public final class CallLimiter implements AutoCloseable {
+
+    static final int RATE_LIMIT_WINDOW = 10;
+    static final int RATE_LIMITED_AT = 8;
+    static final int SHARE_WINDOW = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(CallLimiter.class);
+    private static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
+
+    private final Limit limit;
+    private final Duration maxPause;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier nanoTime;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private final RecentAnswers recent = new RecentAnswers(SHARE_WINDOW);
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Counter ok;
+    private final Counter rateLimited;
+    private final Counter serverError;
+    private final Counter timeout;
+    private final Counter error;
+    private int inFlight;
+    private long pausedUntilNanos;
+    private long lastGoodRttNanos;
+
+    public CallLimiter(String name, int ceiling, Duration maxPause, ScheduledExecutorService scheduler,
+                       LongSupplier nanoTime, MeterRegistry registry) {
+        VegasLimit vegas = VegasLimit.newBuilder()
+                .initialLimit(Math.min(20, ceiling))
+                .maxConcurrency(ceiling)
+                .decreaseFunction(current -> current * 0.9)
+                .build();
+        vegas.notifyOnChange(value -> LOG.debug("model {}: at most {} calls at once", name, value));
+        this.limit = vegas;
+        this.maxPause = maxPause;
+        this.scheduler = scheduler;
+        this.nanoTime = nanoTime;
+        this.registry = registry;
+        this.ok = requests(name, "ok");
+        this.rateLimited = requests(name, "rate_limited");
+        this.serverError = requests(name, "server_error");
+        this.timeout = requests(name, "timeout");
+        this.error = requests(name, "error");
+        gauge("triage.llm.limit", name, "Model calls allowed at once now (adaptive, MAX_CONCURRENT at most)",
+                () -> limit.getLimit());
+        gauge("triage.llm.in.flight", name, "Model calls in flight", this::inFlight);
+        gauge("triage.llm.waiting", name, "Model calls waiting for the limit", this::waitingCount);
+        gauge("triage.llm.rate.limited.share", name, "Share of 429 among the last " + SHARE_WINDOW + " answers",
+                this::rateLimitedShare);
+    }
+
+    /** Runs {@code call} as soon as the limit allows; the result completes as the call does. */
+    public <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        synchronized (this) {
+            waiting.addLast(() -> run(call, result));
+        }
+        startWaiting();
+        return result;
+    }
+
+    /** The current limit. */
+    public int limit() {
+        return limit.getLimit();
+    }
+
+    /** Removes this limiter's meters. */
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+    }
+
+    private <T> void run(Supplier<CompletionStage<T>> call, CompletableFuture<T> result) {
+        long started = nanoTime.getAsLong();
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((value, failure) -> {
+            ended(started, failure == null ? null : Failures.cause(failure));
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
+    }
+
+    private void ended(long started, Throwable cause) {
+        long now = nanoTime.getAsLong();
+        synchronized (this) {
+            sample(started, now - started, cause);
+            inFlight--;
+            if (cause instanceof LlmTransientException t && t.rateLimited()
+                    && recent.lastMatching(RATE_LIMIT_WINDOW) >= RATE_LIMITED_AT) {
+                pause(now, t.retryAfter());
+            }
+        }
+        count(cause);
+        startWaiting();
+    }
+
+    /** Feeds the limit; the caller holds the lock. */
+    private void sample(long started, long rtt, Throwable cause) {
+        boolean rateLimitedAnswer = cause instanceof LlmTransientException t && t.rateLimited();
+        recent.add(rateLimitedAnswer);
+        if (cause == null) {
+            lastGoodRttNanos = rtt;
+            limit.onSample(started, rtt, inFlight, false);
+        } else if (cause instanceof TimeoutException) {
+            limit.onSample(started, rtt, inFlight, true);
+        } else if (cause instanceof LlmTransientException t && t.overloaded() && lastGoodRttNanos > 0) {
+            limit.onSample(started, Math.max(rtt, lastGoodRttNanos), inFlight, true);
+        }
+    }
+
+    private void pause(long now, Duration retryAfter) {
+        Duration wait = retryAfter == null ? DEFAULT_PAUSE : retryAfter.compareTo(maxPause) > 0 ? maxPause : retryAfter;
+        long until = now + wait.toNanos();
+        if (until > pausedUntilNanos) {
+            pausedUntilNanos = until;
+            LOG.debug("model server rate limit reached: no call for {} ms", wait.toMillis());
+            scheduler.schedule(this::startWaiting, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void startWaiting() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                if (waiting.isEmpty() || !mayStart()) {
+                    return;
+                }
+                next = waiting.pollFirst();
+                inFlight++;
+            }
+            next.run();
+        }
+    }
+
+    private boolean mayStart() {
+        return inFlight < limit.getLimit() && nanoTime.getAsLong() >= pausedUntilNanos;
+    }
+
+    private void count(Throwable cause) {
+        if (cause == null) {
+            ok.increment();
+        } else if (cause instanceof LlmTransientException t && t.rateLimited()) {
+            rateLimited.increment();
+        } else if (cause instanceof LlmTransientException t && t.httpStatus() >= 500) {
+            serverError.increment();
+        } else if (cause instanceof TimeoutException
+                || cause instanceof LlmTransientException t && t.getCause() instanceof java.net.http.HttpTimeoutException) {
+            timeout.increment();
+        } else {
+            error.increment();
+        }
+    }
+
+    private synchronized int inFlight() {
+        return inFlight;
+    }
+
+    private synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    private synchronized double rateLimitedShare() {
+        return recent.share();
+    }
+
+    private Counter requests(String name, String result) {
+        Counter counter = Counter.builder("triage.llm.requests").tag("name", name).tag("result", result)
+                .description("HTTP calls to the model server, by result").register(registry);
+        meters.add(counter);
+        return counter;
+    }
+
+    private void gauge(String meter, String name, String description, Supplier<Number> value) {
+        meters.add(Gauge.builder(meter, value).tag("name", name).description(description).register(registry));
+    }
+}
