@@ -2,6 +2,7 @@ package dev.triage.classifier.llm;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
 import dev.triage.core.lifecycle.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,15 +28,25 @@ import java.util.function.Supplier;
  * ceiling ({@code MAX_CONCURRENT}). Calls beyond the limit wait here, in order, instead of in the
  * server's queue.
  * <ul>
- *   <li>Latency: the limit follows TCP Vegas ({@link VegasLimit} of Netflix concurrency-limits). It
- *   grows while answers come about as fast as the fastest seen, and shrinks when they slow down
- *   because the server queues them.</li>
- *   <li>Overload: a 429, a 503 or a timeout cuts the limit by a tenth. A 429 or 503 comes back at
- *   once, so its own time says nothing of the server's queue: it is sampled with the time of the
- *   last good answer.</li>
+ *   <li>Latency: the limit follows TCP Vegas ({@link VegasLimit} of Netflix concurrency-limits),
+ *   one step per window of answers ({@link WindowedLimit}). It grows by a fifth while answers come
+ *   as fast as the fastest seen, and shrinks by a tenth when the server queues more than a fifth
+ *   of the calls (answers slower by a quarter than the fastest), with the band Vegas's authors give
+ *   for high limits: a queue of 10% to 20% of the limit is left alone. The fastest answer is asked for again only rarely
+ *   ({@value #PROBE_MULTIPLIER} x the limit answers), so a queue that stands at the server is not
+ *   taken for its speed.</li>
+ *   <li>Only good answers are sampled. A 429 or 5xx comes back at once, so its time says nothing of
+ *   the server's queue, and a server that fails one call in three or hangs one in ten while
+ *   answering the rest at full speed is not overloaded: taking each failure as a sign of congestion
+ *   would cut the limit to nothing (measured: 11 records/s instead of 400). A server that is
+ *   overloaded answers slower first, and that is what lowers the limit. A hung call frees its
+ *   place when it times out; the call that met a 429 waits its {@code Retry-After} (the policy's
+ *   retry).</li>
  *   <li>Rate limit: when {@value #RATE_LIMITED_AT} of the last {@value #RATE_LIMIT_WINDOW} answers
- *   are 429, the server's budget is spent, not one call unlucky: no call starts until its
- *   {@code Retry-After} has passed (1 s when it gives none, at most {@code maxPause}).</li>
+ *   are 429, the server's budget is spent, not one call unlucky. No call starts until its
+ *   {@code Retry-After} has passed (1 s when it gives none, at most {@code maxPause}), and the calls
+ *   in flight are then capped at nine tenths of the rate the server accepted over the last second
+ *   times the latency of its answers; the cap grows by one a second, until the next spent budget.</li>
  * </ul>
  * One lock guards the count in flight, the waiting calls, the recent answers and the pause; calls
  * start outside it. Limit changes are logged at DEBUG.
@@ -51,6 +62,7 @@ public final class CallLimiter implements AutoCloseable {
     static final int RATE_LIMIT_WINDOW = 10;
     static final int RATE_LIMITED_AT = 8;
     static final int SHARE_WINDOW = 100;
+    static final int PROBE_MULTIPLIER = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(CallLimiter.class);
     private static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
 
@@ -60,6 +72,7 @@ public final class CallLimiter implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private final RecentAnswers recent = new RecentAnswers(SHARE_WINDOW);
+    private final SuccessRate accepted = new SuccessRate(1024);
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
     private final Counter ok;
@@ -70,16 +83,24 @@ public final class CallLimiter implements AutoCloseable {
     private int inFlight;
     private long pausedUntilNanos;
     private long lastGoodRttNanos;
+    private long capBase = -1;
+    private long capSetAtNanos;
 
     public CallLimiter(String name, int ceiling, Duration maxPause, ScheduledExecutorService scheduler,
                        LongSupplier nanoTime, MeterRegistry registry) {
         VegasLimit vegas = VegasLimit.newBuilder()
                 .initialLimit(Math.min(20, ceiling))
                 .maxConcurrency(ceiling)
+                .alphaFunction(current -> Math.max(3, current / 10))
+                .betaFunction(current -> Math.max(6, current / 5))
                 .decreaseFunction(current -> current * 0.9)
+                .probeMultiplier(PROBE_MULTIPLIER)
                 .build();
         vegas.notifyOnChange(value -> LOG.debug("model {}: at most {} calls at once", name, value));
-        this.limit = vegas;
+        // one step per window of answers (twice the typical answer time, 100 ms to 1 s): answers that
+        // come back together must not move the limit one by one, each seeing the same queue
+        this.limit = WindowedLimit.newBuilder().minWindowTime(100, TimeUnit.MILLISECONDS)
+                .maxWindowTime(1, TimeUnit.SECONDS).windowSize(10).build(vegas);
         this.maxPause = maxPause;
         this.scheduler = scheduler;
         this.nanoTime = nanoTime;
@@ -90,7 +111,7 @@ public final class CallLimiter implements AutoCloseable {
         this.timeout = requests(name, "timeout");
         this.error = requests(name, "error");
         gauge("triage.llm.limit", name, "Model calls allowed at once now (adaptive, MAX_CONCURRENT at most)",
-                () -> limit.getLimit());
+                this::limit);
         gauge("triage.llm.in.flight", name, "Model calls in flight", this::inFlight);
         gauge("triage.llm.waiting", name, "Model calls waiting for the limit", this::waitingCount);
         gauge("triage.llm.rate.limited.share", name, "Share of 429 among the last " + SHARE_WINDOW + " answers",
@@ -107,9 +128,14 @@ public final class CallLimiter implements AutoCloseable {
         return result;
     }
 
-    /** The current limit. */
-    public int limit() {
-        return limit.getLimit();
+    /** The current limit: Vegas's, or the rate-limit cap when that is lower. */
+    public synchronized int limit() {
+        int vegas = limit.getLimit();
+        if (capBase < 0) {
+            return vegas;
+        }
+        long cap = capBase + Math.max(0, nanoTime.getAsLong() - capSetAtNanos) / 1_000_000_000L;
+        return cap >= vegas ? vegas : (int) cap;
     }
 
     /** Removes this limiter's meters. */
@@ -156,11 +182,8 @@ public final class CallLimiter implements AutoCloseable {
         recent.add(rateLimitedAnswer);
         if (cause == null) {
             lastGoodRttNanos = rtt;
+            accepted.add(started + rtt);
             limit.onSample(started, rtt, inFlight, false);
-        } else if (cause instanceof TimeoutException) {
-            limit.onSample(started, rtt, inFlight, true);
-        } else if (cause instanceof LlmTransientException t && t.overloaded() && lastGoodRttNanos > 0) {
-            limit.onSample(started, Math.max(rtt, lastGoodRttNanos), inFlight, true);
         }
     }
 
@@ -169,7 +192,10 @@ public final class CallLimiter implements AutoCloseable {
         long until = now + wait.toNanos();
         if (until > pausedUntilNanos) {
             pausedUntilNanos = until;
-            LOG.debug("model server rate limit reached: no call for {} ms", wait.toMillis());
+            capBase = Math.max(1, Math.round(0.9 * accepted.perSecond(now) * lastGoodRttNanos / 1e9));
+            capSetAtNanos = until;
+            LOG.debug("model server rate limit reached: no call for {} ms, then at most {} at once", wait.toMillis(),
+                    capBase);
             scheduler.schedule(this::startWaiting, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
         }
     }
@@ -189,7 +215,7 @@ public final class CallLimiter implements AutoCloseable {
     }
 
     private boolean mayStart() {
-        return inFlight < limit.getLimit() && nanoTime.getAsLong() >= pausedUntilNanos;
+        return inFlight < limit() && nanoTime.getAsLong() >= pausedUntilNanos;
     }
 
     private void count(Throwable cause) {

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The resilience policy around every model call, built once from configuration, by cause:
- * Retry(CircuitBreaker(CallLimiter(TimeLimiter(call)))).
+ * Retry(CallLimiter(CircuitBreaker(TimeLimiter(call)))).
  * <ul>
  *   <li>Retry: {@link LlmTransientException} (429, 5xx, no answer, no content) and timeouts, for
  *   that one call: exponential backoff with full jitter ({@code random(0, min(maxDelay, baseDelay * 2^n))});
@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  *   of the calls of the last {@value #BREAKER_WINDOW_SECONDS} s failed (at least
  *   {@value #BREAKER_MIN_CALLS} calls); when half open, {@value #BREAKER_PROBES} calls decide. A 429
  *   is backpressure and counts neither way; a conversation the server rejected is no failure.</li>
- *   <li>CallLimiter: the adaptive number of calls in flight, at most {@code maxConcurrent}.</li>
+ *   <li>CallLimiter: the adaptive number of calls in flight, at most {@code maxConcurrent}; outside
+ *   the breaker, so that the time a call waits for its turn is not taken for the server's.</li>
  *   <li>TimeLimiter: no single call takes longer than {@code callTimeout}; a call that never
  *   answers frees its place in the limit then.</li>
  * </ul>
@@ -86,6 +87,7 @@ public final class LlmPolicy implements AutoCloseable {
                 .failureRateThreshold(BREAKER_FAILURE_RATE)
                 .waitDurationInOpenState(settings.breakerWait())
                 .permittedNumberOfCallsInHalfOpenState(BREAKER_PROBES)
+                .slowCallDurationThreshold(settings.callTimeout().plusSeconds(1)) // timeouts are failures already
                 .ignoreException(e -> isRateLimited(Failures.cause(e)))
                 .recordException(e -> {
                     Throwable cause = Failures.cause(e);
@@ -103,9 +105,9 @@ public final class LlmPolicy implements AutoCloseable {
     /** Runs {@code call} under the policy. */
     public <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
         Supplier<CompletionStage<T>> timed = () -> timeLimiter.executeCompletionStage(scheduler, call);
-        Supplier<CompletionStage<T>> limited = () -> limiter.call(timed);
-        Supplier<CompletionStage<T>> guarded = () -> breaker.executeCompletionStage(limited);
-        return retry.executeCompletionStage(scheduler, guarded).toCompletableFuture();
+        Supplier<CompletionStage<T>> guarded = () -> breaker.executeCompletionStage(timed);
+        Supplier<CompletionStage<T>> limited = () -> limiter.call(guarded);
+        return retry.executeCompletionStage(scheduler, limited).toCompletableFuture();
     }
 
     /** Removes this policy's meters from the registry. */

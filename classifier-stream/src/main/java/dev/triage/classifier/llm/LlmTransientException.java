@@ -37,8 +37,4 @@ public class LlmTransientException extends RuntimeException {
         return httpStatus == 429;
     }
 
-    /** HTTP 429 or 503: the server says it has more than it can take now. */
-    public boolean overloaded() {
-        return httpStatus == 429 || httpStatus == 503;
-    }
 }

@@ -49,20 +49,35 @@ class CallLimiterTest {
     }
 
     @Test
-    void overloadAnswersAndTimeoutsLowerTheLimit() {
+    void failedAndHungCallsDoNotLowerTheLimitButSlowAnswersDo() {
         CallLimiter limiter = limiter(64);
         int before = limiter.limit();
         limiter.call(this::startCall);
         answer(0, "fast");
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 1; i <= 4; i++) {
             limiter.call(this::startCall);
-            fail(i, i % 2 == 0 ? new TimeoutException() : new LlmTransientException("503", 503, null, null));
+            fail(i, new TimeoutException());
         }
+        assertThat(limiter.limit()).isEqualTo(before);
 
-        assertThat(limiter.limit()).isLessThan(before);
+        for (int i = 5; i <= 9; i++) {
+            limiter.call(this::startCall);
+            fail(i, new LlmTransientException("503", 503, null, null));
+        }
+        assertThat(limiter.limit()).isEqualTo(before);
+        assertThat(registry.get("triage.llm.requests").tag("result", "timeout").counter().count()).isEqualTo(4.0);
+        assertThat(registry.get("triage.llm.requests").tag("result", "server_error").counter().count()).isEqualTo(5.0);
+
+        for (int round = 0; round < 5; round++) {
+            round(limiter, 100);
+        }
+        int fast = limiter.limit();
+        assertThat(fast).isGreaterThan(before); // answers as fast as ever at the limit: it grows
+        for (int round = 0; round < 10; round++) { // answers four times slower than the fastest: a queue
+            round(limiter, 400);
+        }
+        assertThat(limiter.limit()).isLessThan(fast);
         assertThat(gauge("triage.llm.limit")).isEqualTo(limiter.limit());
-        assertThat(registry.get("triage.llm.requests").tag("result", "timeout").counter().count()).isEqualTo(2.0);
-        assertThat(registry.get("triage.llm.requests").tag("result", "server_error").counter().count()).isEqualTo(3.0);
     }
 
     @Test
@@ -88,15 +103,35 @@ class CallLimiterTest {
         assertThat(started).hasSize(11 + CallLimiter.RATE_LIMITED_AT);
         assertThat(gauge("triage.llm.rate.limited.share")).isGreaterThan(0.4);
 
+        // the server accepted 10 calls in the last second, answered in 100 ms: about 1 call at once
+        assertThat(limiter.limit()).isEqualTo(1);
+
         now.addAndGet(Duration.ofSeconds(2).toNanos()); // maxPause: Retry-After 30 s is capped at 2 s
-        limiter.call(this::startCall); // any event after the pause lets the held calls go
-        assertThat(started).hasSize(11 + CallLimiter.RATE_LIMITED_AT + 2);
-        answer(started.size() - 2, "released");
+        limiter.call(this::startCall); // any event after the pause lets the held call go, within the cap
+        assertThat(started).hasSize(11 + CallLimiter.RATE_LIMITED_AT + 1);
+        answer(started.size() - 1, "released");
         assertThat(held.join()).isEqualTo("released");
+        assertThat(started).hasSize(11 + CallLimiter.RATE_LIMITED_AT + 2);
+
+        now.addAndGet(Duration.ofSeconds(5).toNanos()); // the cap grows by one a second
+        assertThat(limiter.limit()).isEqualTo(1 + 5);
     }
 
     private CallLimiter limiter(int ceiling) {
         return new CallLimiter("m", ceiling, Duration.ofSeconds(2), scheduler, now::get, registry);
+    }
+
+    /** As many calls as the limit allows, all answered after {@code rttMillis}. */
+    private void round(CallLimiter limiter, long rttMillis) {
+        int first = started.size();
+        int n = limiter.limit();
+        for (int i = 0; i < n; i++) {
+            limiter.call(this::startCall);
+        }
+        now.addAndGet(Duration.ofMillis(rttMillis).toNanos());
+        for (int i = first; i < started.size(); i++) {
+            started.get(i).complete("answer");
+        }
     }
 
     private CompletableFuture<String> startCall() {

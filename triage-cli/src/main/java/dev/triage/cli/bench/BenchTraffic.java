@@ -31,8 +31,11 @@ import java.util.TreeMap;
  */
 final class BenchTraffic implements AutoCloseable {
 
-    /** What came out: distinct conversations classified, dead letters and their codes. */
-    record Outcome(int results, int deadLetters, Map<String, Integer> codes) {
+    /**
+     * What came out: distinct conversations classified, dead letters and their codes, and the rate
+     * between the 10th and the 90th percent of them (without the ramp-up and the tail).
+     */
+    record Outcome(int results, int deadLetters, Map<String, Integer> codes, double steadyPerSecond) {
     }
 
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
@@ -76,14 +79,19 @@ final class BenchTraffic implements AutoCloseable {
         Map<String, Integer> codes = new TreeMap<>();
         int dead = 0;
         Progress bar = new Progress(n);
+        long[] arrivals = new long[n];
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         while (classified.size() + dead < n && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : out.poll(Duration.ofMillis(100))) {
+                int before = classified.size() + dead;
                 if (r.topic().equals(kafka.topics().deadLetter())) {
                     dead++;
                     codes.merge(TriageHeaders.get(r.headers(), TriageHeaders.ERROR_CODE), 1, Integer::sum);
                 } else {
                     classified.add(new String(r.key(), StandardCharsets.UTF_8));
+                }
+                if (classified.size() + dead > before && before < n) {
+                    arrivals[before] = System.nanoTime();
                 }
             }
             if (progress) {
@@ -94,7 +102,10 @@ final class BenchTraffic implements AutoCloseable {
             throw new IllegalStateException("only " + classified.size() + " results and " + dead + " dead letters of "
                     + n + " within " + MAX_WAIT.toMinutes() + " minutes");
         }
-        return new Outcome(classified.size(), dead, codes);
+        int from = n / 10;
+        int to = Math.max(from + 1, n * 9 / 10) - 1;
+        double steady = to <= from ? Double.NaN : (to - from) / ((arrivals[to] - arrivals[from]) / 1e9);
+        return new Outcome(classified.size(), dead, codes, steady);
     }
 
     /**

@@ -67,6 +67,7 @@ public final class FaultsBench implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir)) {
             Double faultFree = null;
+            Double steadyFaultFree = null;
             for (Scenario scenario : scenarios()) {
                 if (only != null && !only.contains(scenario.name())) {
                     continue;
@@ -77,9 +78,15 @@ public final class FaultsBench implements Callable<Integer> {
                     faultFree = perSecond;
                 }
                 Double bound = scenario.boundPerSecond() > 0 ? Double.valueOf(scenario.boundPerSecond()) : faultFree;
+                double steady = (double) row.get("steady_per_s");
+                if (scenario.name().equals("fault-free")) {
+                    steadyFaultFree = steady;
+                }
+                Double steadyBound = scenario.boundPerSecond() > 0 ? Double.valueOf(scenario.boundPerSecond()) : steadyFaultFree;
                 row.put("compared_with", scenario.boundPerSecond() > 0 ? "bound " + round(scenario.boundPerSecond()) + "/s"
                         : "fault-free");
                 row.put("fraction", bound == null ? null : round(perSecond / bound));
+                row.put("steady_fraction", steadyBound == null ? null : round(steady / steadyBound));
                 rows.add(row);
                 if (!json) {
                     System.err.printf("%-12s %s%n", scenario.name(), Json.encodeToString(row));
@@ -97,7 +104,7 @@ public final class FaultsBench implements Callable<Integer> {
     private List<Scenario> scenarios() {
         return List.of(
                 new Scenario("fault-free", faults(), 0, records, false),
-                new Scenario("5xx+429", faults().errorRate(0.3).rateLimitRate(0.1), 0, records, false),
+                new Scenario("5xx-429", faults().errorRate(0.3).rateLimitRate(0.1), 0, records, false),
                 new Scenario("hangs", faults().hangRate(0.1), 0, records, false),
                 new Scenario("capacity", faults().capacity(capacity), capacity * 1000.0 / latencyMs, records, false),
                 new Scenario("rpm", faults().rpm(rpm), rpm / 60.0, Math.min(records, rpm / 4), false),
@@ -132,6 +139,7 @@ public final class FaultsBench implements Callable<Integer> {
                 row.put("dead_letter_codes", outcome.codes());
                 row.put("seconds", round(seconds));
                 row.put("records_per_s", round(outcome.results() / seconds));
+                row.put("steady_per_s", round(outcome.steadyPerSecond()));
                 row.put("calls", sim.requests());
                 row.put("share_429", sim.requests() == 0 ? 0.0 : round((double) sim.rateLimited() / sim.requests()));
                 row.put("p50_model_ms", round(sim.latencyPercentileMs(0.5)));
@@ -152,11 +160,12 @@ public final class FaultsBench implements Callable<Integer> {
             return;
         }
         System.out.printf("L = %d ms, MAX_CONCURRENT = %d, LLM_TIMEOUT = %d ms%n", latencyMs, concurrency, 10 * latencyMs);
-        System.out.printf("%-11s %8s %8s %9s %9s %6s %10s %7s %9s %9s%n", "scenario", "records", "results", "records/s",
-                "fraction", "dead", "vs", "429", "p50 ms", "committed");
+        String format = "%-11s %7s %7s %9s %8s %8s %8s %5s %14s %6s %8s %9s%n";
+        System.out.printf(format, "scenario", "records", "results", "records/s", "fraction", "steady/s", "fraction",
+                "dead", "vs", "429", "p50 ms", "committed");
         for (Map<String, Object> r : rows) {
-            System.out.printf("%-11s %8s %8s %9s %9s %6s %10s %7s %9s %9s%n", r.get("scenario"), r.get("records"),
-                    r.get("results"), r.get("records_per_s"), r.get("fraction"), r.get("dead_letters"),
+            System.out.printf(format, r.get("scenario"), r.get("records"), r.get("results"), r.get("records_per_s"),
+                    r.get("fraction"), r.get("steady_per_s"), r.get("steady_fraction"), r.get("dead_letters"),
                     r.get("compared_with"), r.get("share_429"), r.get("p50_model_ms"), r.get("committed"));
         }
     }
