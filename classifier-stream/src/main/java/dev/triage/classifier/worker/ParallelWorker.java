@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -85,7 +87,7 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
     private final Settings settings;
     private final OutageGate gate;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private final List<Suspect> suspects = new java.util.ArrayList<>();
+    private final List<Suspect> suspects = new ArrayList<>();
     private final ArrayDeque<Task> ready = new ArrayDeque<>();
     private final Retries later;
     private final Partitions partitions;
@@ -199,7 +201,7 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
         queued = waiting();
     }
 
-    private void track(Task task, java.util.concurrent.CompletableFuture<Void> done, boolean gaveUp) {
+    private void track(Task task, CompletableFuture<Void> done, boolean gaveUp) {
         task.tracker().started();
         inProgress++;
         done.whenComplete((ok, error) -> events.add(new Ended(task, error, gaveUp)));

@@ -61,8 +61,10 @@ final class BatchRun {
     private final MongoCollection<Document> queries;
 
     BatchRun(Env env, MongoCollection<Document> queries) {
-        // a batch is a passing process: the statistics and metrics servers are left to the long-running services
-        this.env = env.with(Map.of("STATS_ENABLED", "false", "CLASSIFIER_METRICS_PORT", "-1", "SINK_METRICS_PORT", "-1"));
+        // a batch is a passing process: the statistics and metrics servers are left to the long-running services,
+        // and it joins their groups as a dynamic member (a static name shared with one of them would fence it)
+        this.env = env.with(Map.of("STATS_ENABLED", "false", "CLASSIFIER_METRICS_PORT", "-1", "SINK_METRICS_PORT", "-1",
+                "KAFKA_GROUP_INSTANCE_ID", ""));
         this.queries = queries;
     }
 
