@@ -29,10 +29,10 @@ import java.util.function.Supplier;
  * server's queue.
  * <ul>
  *   <li>Latency: the limit follows TCP Vegas ({@link VegasLimit} of Netflix concurrency-limits),
- *   one step per window of answers ({@link WindowedLimit}). It grows by a fifth while answers come
- *   as fast as the fastest seen, and shrinks by a tenth when the server queues more than a fifth
- *   of the calls (answers slower by a quarter than the fastest), with the band Vegas's authors give
- *   for high limits: a queue of 10% to 20% of the limit is left alone. The fastest answer is asked for again only rarely
+ *   one step per window of answers ({@link WindowedLimit}). It grows by a fifth while the calls
+ *   queued at the server (estimated from how much slower the answers are than the fastest) are at
+ *   most a twentieth of the limit, by a little up to a tenth, not at all up to a fifth (the band
+ *   Vegas's authors give for high limits), and shrinks by a tenth beyond. The fastest answer is asked for again only rarely
  *   ({@value #PROBE_MULTIPLIER} x the limit answers), so a queue that stands at the server is not
  *   taken for its speed.</li>
  *   <li>Only good answers are sampled. A 429 or 5xx comes back at once, so its time says nothing of
@@ -91,6 +91,7 @@ public final class CallLimiter implements AutoCloseable {
         VegasLimit vegas = VegasLimit.newBuilder()
                 .initialLimit(Math.min(20, ceiling))
                 .maxConcurrency(ceiling)
+                .thresholdFunction(current -> Math.max(1, current / 20))
                 .alphaFunction(current -> Math.max(3, current / 10))
                 .betaFunction(current -> Math.max(6, current / 5))
                 .decreaseFunction(current -> current * 0.9)
