@@ -45,8 +45,8 @@ import java.util.function.Supplier;
  *   <li>Rate limit: when {@value #RATE_LIMITED_AT} of the last {@value #RATE_LIMIT_WINDOW} answers
  *   are 429, the server's budget is spent, not one call unlucky. No call starts until its
  *   {@code Retry-After} has passed (1 s when it gives none, at most {@code maxPause}), and the calls
- *   in flight are then capped at nine tenths of the rate the server accepted over the last second
- *   times the latency of its answers; the cap grows by one a second, until the next spent budget.</li>
+ *   in flight are then capped at nine tenths of the calls the server let through its rate limit
+ *   (answered other than 429) in the last second, times the latency of its answers; the cap grows by one a second, until the next spent budget.</li>
  * </ul>
  * One lock guards the count in flight, the waiting calls, the recent answers and the pause; calls
  * start outside it. Limit changes are logged at DEBUG.
@@ -71,8 +71,7 @@ public final class CallLimiter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoTime;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-    private final RecentAnswers recent = new RecentAnswers(SHARE_WINDOW);
-    private final SuccessRate accepted = new SuccessRate(1024);
+    private final RecentAnswers recent = new RecentAnswers(1024);
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
     private final Counter ok;
@@ -169,7 +168,7 @@ public final class CallLimiter implements AutoCloseable {
             sample(started, now - started, cause);
             inFlight--;
             if (cause instanceof LlmTransientException t && t.rateLimited()
-                    && recent.lastMatching(RATE_LIMIT_WINDOW) >= RATE_LIMITED_AT) {
+                    && recent.rateLimitedAmongLast(RATE_LIMIT_WINDOW) >= RATE_LIMITED_AT) {
                 pause(now, t.retryAfter());
             }
         }
@@ -179,11 +178,9 @@ public final class CallLimiter implements AutoCloseable {
 
     /** Feeds the limit; the caller holds the lock. */
     private void sample(long started, long rtt, Throwable cause) {
-        boolean rateLimitedAnswer = cause instanceof LlmTransientException t && t.rateLimited();
-        recent.add(rateLimitedAnswer);
+        recent.add(started + rtt, cause instanceof LlmTransientException t && t.rateLimited());
         if (cause == null) {
             lastGoodRttNanos = rtt;
-            accepted.add(started + rtt);
             limit.onSample(started, rtt, inFlight, false);
         }
     }
@@ -193,7 +190,8 @@ public final class CallLimiter implements AutoCloseable {
         long until = now + wait.toNanos();
         if (until > pausedUntilNanos) {
             pausedUntilNanos = until;
-            capBase = Math.max(1, Math.round(0.9 * accepted.perSecond(now) * lastGoodRttNanos / 1e9));
+            long accepted = recent.acceptedWithin(now, TimeUnit.SECONDS.toNanos(1));
+            capBase = Math.max(1, Math.round(0.9 * accepted * lastGoodRttNanos / 1e9));
             capSetAtNanos = until;
             LOG.debug("model server rate limit reached: no call for {} ms, then at most {} at once", wait.toMillis(),
                     capBase);
@@ -243,7 +241,7 @@ public final class CallLimiter implements AutoCloseable {
     }
 
     private synchronized double rateLimitedShare() {
-        return recent.share();
+        return recent.rateLimitedShare(SHARE_WINDOW);
     }
 
     private Counter requests(String name, String result) {

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
         description = "Classifier throughput when the model server misbehaves, compared with the fault-free rate.")
 public final class FaultsBench implements Callable<Integer> {
 
-    @Option(names = "--records", defaultValue = "2000", description = "Conversations per scenario (default ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "5000", description = "Conversations per scenario (default ${DEFAULT-VALUE}).")
     int records;
 
     @Option(names = "--latency-ms", defaultValue = "200", description = "Simulated model latency L (default ${DEFAULT-VALUE}).")
