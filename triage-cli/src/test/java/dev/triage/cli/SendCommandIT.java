@@ -158,6 +158,15 @@ class SendCommandIT {
         }
         HttpServer notAGateway = HttpServer.create(new InetSocketAddress("localhost", 0), 0); // 404 for every path
         notAGateway.start();
+        HttpServer downGateway = HttpServer.create(new InetSocketAddress("localhost", 0), 0); // as a gateway with a dead loop
+        downGateway.createContext("/health", exchange -> {
+            byte[] body = "{\"status\":\"down\",\"reason\":\"reply_listener: java.lang.IllegalStateException: boom\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        downGateway.start();
         Path file = write("c.jsonl", """
                 {"conversation_number": "u-1", "messages": [{"sender": "customer", "text": "hi"}]}
                 {"conversation_number": "u-2", "messages": [{"sender": "customer", "text": "hello"}]}
@@ -174,9 +183,15 @@ class SendCommandIT {
             assertThat(refused.out()).isEmpty();
             assertThat(other.exit()).isEqualTo(2);
             assertThat(other.err()).contains("/health answered 404 (is --url a triage gateway?)", "nothing sent");
+            CliRun down = CliRun.of("send", file.toString(), "--url", "http://localhost:" + downGateway.getAddress().getPort(),
+                    "--out-dir", outDir().toString());
+            assertThat(down.exit()).isEqualTo(2);
+            assertThat(down.err()).contains("is down: reply_listener: java.lang.IllegalStateException: boom", "nothing sent")
+                    .doesNotContain("is --url a triage gateway");
             assertThat(outDir()).doesNotExist();
         } finally {
             notAGateway.stop(0);
+            downGateway.stop(0);
         }
     }
 

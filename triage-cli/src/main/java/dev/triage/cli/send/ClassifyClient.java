@@ -39,17 +39,35 @@ final class ClassifyClient {
 
     /**
      * {@code GET /health} next to {@code /classify}, once before sending: why the gateway cannot be
-     * used (nothing listening, not a triage gateway), or empty when it answered 200.
+     * used (nothing listening, a gateway that says it is down and why, not a triage gateway), or
+     * empty when it answered 200.
      */
     static Optional<String> unusable(HttpClient http, SendConfig config) throws InterruptedException {
         URI health = config.classifyUri().resolve("health");
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(config.timeout()).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200 ? Optional.empty()
-                    : Optional.of("GET " + health + " answered " + response.statusCode() + " (is --url a triage gateway?)");
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(config.timeout()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return Optional.empty();
+            }
+            String down = downReason(response);
+            return Optional.of(down != null ? "the gateway at " + config.classifyUri().resolve("/") + " is down: " + down
+                    : "GET " + health + " answered " + response.statusCode() + " (is --url a triage gateway?)");
         } catch (IOException e) {
             return Optional.of("cannot reach " + health + ": " + why(e));
+        }
+    }
+
+    /** The reason of a gateway's {@code 503 {"status": "down", "reason": ...}}, or null for any other answer. */
+    private static String downReason(HttpResponse<String> response) {
+        if (response.statusCode() != 503) {
+            return null;
+        }
+        try {
+            JsonNode body = Json.tree(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "down".equals(body.path("status").asText()) ? body.path("reason").asText() : null;
+        } catch (dev.triage.core.json.PayloadException e) {
+            return null;
         }
     }
 
