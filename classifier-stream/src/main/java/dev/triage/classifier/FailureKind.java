@@ -12,7 +12,10 @@ import java.util.concurrent.TimeoutException;
  */
 public enum FailureKind {
 
-    /** The server asked to slow down (429): the record is tried again, the try is not counted. */
+    /**
+     * The server asked to slow down (429): the record is tried again, the try not counted unless
+     * the server answered other records meanwhile (then only this record meets its limit).
+     */
     BACKPRESSURE,
 
     /**

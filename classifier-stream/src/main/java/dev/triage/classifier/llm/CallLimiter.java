@@ -189,9 +189,11 @@ public final class CallLimiter implements AutoCloseable {
         Duration wait = retryAfter == null ? DEFAULT_PAUSE : retryAfter.compareTo(maxPause) > 0 ? maxPause : retryAfter;
         long until = now + wait.toNanos();
         if (until > pausedUntilNanos) {
+            if (now >= pausedUntilNanos) { // a new pause; 429s of calls sent before it only extend it
+                long accepted = recent.acceptedWithin(now, TimeUnit.SECONDS.toNanos(1));
+                capBase = Math.max(1, Math.round(0.9 * accepted * lastGoodRttNanos / 1e9));
+            }
             pausedUntilNanos = until;
-            long accepted = recent.acceptedWithin(now, TimeUnit.SECONDS.toNanos(1));
-            capBase = Math.max(1, Math.round(0.9 * accepted * lastGoodRttNanos / 1e9));
             capSetAtNanos = until;
             LOG.debug("model server rate limit reached: no call for {} ms, then at most {} at once", wait.toMillis(),
                     capBase);

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +35,12 @@ import java.util.concurrent.TimeUnit;
  * is committed ({@link OffsetTracker}).
  *
  * <p>A record that fails goes back by the failure's {@link FailureKind}: backpressure, tried again
- * at once (the model client slows down); an outage, tried again first once the {@link OutageGate}
+ * at once (the model client slows down), uncounted unless the server answered others meanwhile
+ * (a request too large for a per-minute token budget is answered 429 every time); an outage, tried again first once the {@link OutageGate}
  * reopens; calls that failed while the server answers others, tried again later (the wait doubles
  * from {@code retryFirstWait}), and after {@code recordMaxAttempts} such tries given up as a dead
  * letter, so its partition's commits move on. Whether the server answers others is seen from other
- * records that succeeded during the try; when none did (the record is alone, or everything fails),
+ * records the model server answered during the try (records rejected before any call say nothing); when none did (the record is alone, or everything fails),
  * the model server is probed with a harmless conversation: answered, the try counts; not, it is an
  * outage. One probe at a time; records failing meanwhile wait for its verdict. Rebalance and shutdown wait (bounded) for the records
  * in progress and commit; those still running are handed back, uncommitted.
@@ -70,8 +72,8 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
     private sealed interface Event permits Ended, Probed {
     }
 
-    /** A record's processing (or its dead letter, when given up) ended. */
-    private record Ended(Task task, Throwable error, boolean gaveUp) implements Event {
+    /** A record's processing (or its dead letter, when given up) ended; {@code modelAnswered}: see {@link RecordProcessor#process}. */
+    private record Ended(Task task, Boolean modelAnswered, Throwable error) implements Event {
     }
 
     /** The model server's probe ended: answered when {@code error} is null. */
@@ -195,16 +197,16 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
             Task task = ready.pollFirst();
             if (partitions.current(task)) {
                 task.startedWith(successes);
-                track(task, processor.process(task.record()), false);
+                track(task, processor.process(task.record()));
             }
         }
         queued = waiting();
     }
 
-    private void track(Task task, CompletableFuture<Void> done, boolean gaveUp) {
+    private void track(Task task, CompletableFuture<Boolean> done) {
         task.tracker().started();
         inProgress++;
-        done.whenComplete((ok, error) -> events.add(new Ended(task, error, gaveUp)));
+        done.whenComplete((modelAnswered, error) -> events.add(new Ended(task, modelAnswered, error)));
     }
 
     private void ended(Ended e) {
@@ -212,7 +214,7 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
         inProgress--;
         task.tracker().ended(task.record().offset(), e.error() == null);
         if (e.error() == null) {
-            if (!e.gaveUp()) {
+            if (e.modelAnswered()) {
                 successes++;
                 gate.succeeded();
             }
@@ -223,9 +225,11 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
         }
         Throwable cause = Failures.cause(e.error());
         FailureKind kind = FailureKind.of(cause);
-        if (kind == FailureKind.BACKPRESSURE) {
-            ready.addFirst(task);
-        } else if (kind == FailureKind.CALLS_FAILED && task.othersSucceeded(successes)) {
+        if (kind == FailureKind.BACKPRESSURE && !task.othersSucceeded(successes)) {
+            ready.addFirst(task); // the server's budget is spent for everyone: wait, uncounted
+        } else if (kind != FailureKind.OUTAGE && task.othersSucceeded(successes)) {
+            // only this record's calls kept failing (or meeting 429, as a request too large for a
+            // per-minute token budget does) while the server answered others
             triedAndFailed(task, cause);
         } else if (kind == FailureKind.CALLS_FAILED) {
             suspects.add(new Suspect(task, cause));
@@ -264,7 +268,7 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
     private void triedAndFailed(Task task, Throwable cause) {
         int tries = task.failedTry();
         if (tries >= settings.recordMaxAttempts()) {
-            track(task, processor.giveUp(task.record(), cause, tries), true);
+            track(task, processor.giveUp(task.record(), cause, tries));
         } else {
             Duration wait = later.add(task, tries);
             LOG.info("{}: model calls failed ({} of {} tries) while others succeed; trying again in {} ms: {}",
@@ -288,7 +292,12 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
             }
         }
         forgetWaiting(leaving);
-        partitions.commit(leaving, true);
+        try {
+            partitions.commit(leaving, true);
+        } catch (KafkaException e) {
+            LOG.warn("{}: cannot commit while giving the partitions up; their unfinished records will be processed"
+                    + " again: {}", leaving, e.toString());
+        }
         partitions.forget(leaving);
     }
 
@@ -329,7 +338,8 @@ public final class ParallelWorker implements Runnable, AutoCloseable, ConsumerRe
     public void close() throws InterruptedException {
         running = false;
         try {
-            thread.join(settings.drainTimeout().plus(CLOSE_TIMEOUT).plusSeconds(1).toMillis());
+            // a rebalance's drain may be under way when the stop's own drain starts
+            thread.join(settings.drainTimeout().multipliedBy(2).plus(CLOSE_TIMEOUT).plusSeconds(1).toMillis());
         } finally {
             gauges.forEach(registry::remove);
         }

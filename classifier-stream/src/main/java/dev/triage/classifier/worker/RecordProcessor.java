@@ -78,24 +78,30 @@ public final class RecordProcessor {
     private record Outputs(ProducerRecord<byte[], byte[]> output, Optional<ProducerRecord<byte[], byte[]>> reply) {
     }
 
-    public CompletableFuture<Void> process(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Completes, once the outputs are acknowledged, with whether the model server answered this
+     * record (a result, an answer that never validated, a refusal): evidence that the server works,
+     * which a record rejected before any call (malformed, too large) is not.
+     */
+    public CompletableFuture<Boolean> process(ConsumerRecord<byte[], byte[]> record) {
         ConversationEnvelope conversation;
         try {
             conversation = EnvelopeValidator.validate(Json.decode(record.value(), ConversationEnvelope.class));
         } catch (PayloadException e) {
             RecordRejectedException why = new RecordRejectedException(ErrorCode.INVALID_PAYLOAD, e.getMessage(),
                     0, null, 0, null);
-            return send(deadLetter(record, why, e), deadLetterCounts.get(why.code()), errorReplies);
+            return send(deadLetter(record, why, e), deadLetterCounts.get(why.code()), errorReplies).thenApply(v -> false);
         }
         return classifier.classify(conversation).handle((labels, error) -> {
             if (error == null) {
-                return send(results(record, conversation, labels), classifiedCount, resultReplies);
+                return send(results(record, conversation, labels), classifiedCount, resultReplies).thenApply(v -> true);
             }
             Throwable cause = Failures.cause(error);
             if (cause instanceof RecordRejectedException rejected) {
-                return send(deadLetter(record, rejected, rejected), deadLetterCounts.get(rejected.code()), errorReplies);
+                return send(deadLetter(record, rejected, rejected), deadLetterCounts.get(rejected.code()), errorReplies)
+                        .thenApply(v -> rejected.httpStatus() > 0);
             }
-            return CompletableFuture.<Void>failedFuture(cause);
+            return CompletableFuture.<Boolean>failedFuture(cause);
         }).thenCompose(sent -> sent);
     }
 
@@ -108,11 +114,11 @@ public final class RecordProcessor {
      * Dead-letters a record whose model calls kept failing while the server answered others, as
      * {@code LLM_FAILED} with its last failure; completes when Kafka acknowledged it (and its reply).
      */
-    public CompletableFuture<Void> giveUp(ConsumerRecord<byte[], byte[]> record, Throwable lastFailure, int tries) {
+    public CompletableFuture<Boolean> giveUp(ConsumerRecord<byte[], byte[]> record, Throwable lastFailure, int tries) {
         RecordRejectedException why = new RecordRejectedException(ErrorCode.LLM_FAILED, "the model server failed this"
                 + " conversation " + tries + " times while answering others; last: " + lastFailure.getMessage(), tries,
                 classifier.model(), FailureKind.httpStatus(lastFailure), null);
-        return send(deadLetter(record, why, why), deadLetterCounts.get(why.code()), errorReplies);
+        return send(deadLetter(record, why, why), deadLetterCounts.get(why.code()), errorReplies).thenApply(v -> false);
     }
 
     /**
