@@ -3,35 +3,23 @@ package dev.triage.cli.bench;
 import dev.triage.classifier.ClassifierConfig;
 import dev.triage.classifier.ClassifierService;
 import dev.triage.classifier.llm.LlmSettings;
-import dev.triage.cli.Progress;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
-import dev.triage.core.kafka.KafkaClients;
 import dev.triage.core.kafka.KafkaSettings;
 import dev.triage.core.kafka.TopicAdmin;
 import dev.triage.core.kafka.Topics;
-import dev.triage.core.model.ConversationEnvelope;
-import dev.triage.core.model.IdType;
-import dev.triage.core.model.Message;
-import dev.triage.core.model.Source;
 import dev.triage.localstack.EmbeddedKafka;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code triage bench classifier}: the classifier alone on the embedded broker against the LLM
@@ -70,15 +58,12 @@ public final class ClassifierBench implements java.util.concurrent.Callable<Inte
             LlmSettings llm = LlmSettings.fromEnv(new Env(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(),
                     "LLM_MODEL", "bench")));
             try (ClassifierService classifier = ClassifierService.start(new ClassifierConfig(settings, "bench", concurrency, llm));
-                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings, "bench");
-                 KafkaConsumer<byte[], byte[]> results = KafkaClients.consumer(settings, null, "bench-results", 5000)) {
-                KafkaClients.assignAtEnd(results, List.of(topics.classifications()), Duration.ofSeconds(30));
-                produce(producer, topics, "warmup", 1);
-                awaitResults(results, 1, false);
+                 BenchTraffic traffic = BenchTraffic.open(settings)) {
+                traffic.warmUp();
                 sim.resetStats();
                 long started = System.nanoTime();
-                produce(producer, topics, "r", records);
-                awaitResults(results, records, !json);
+                traffic.produce(records, -1);
+                traffic.await(records, !json);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 print(seconds, sim.peakConcurrency());
             }
@@ -114,31 +99,5 @@ public final class ClassifierBench implements java.util.concurrent.Callable<Inte
 
     private static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static void produce(KafkaProducer<byte[], byte[]> producer, Topics topics, String prefix, int n)
-            throws Exception {
-        for (int i = 0; i < n; i++) {
-            String id = prefix + "-" + i;
-            ConversationEnvelope c = ConversationEnvelope.of(id, IdType.STRING, Source.BATCH,
-                    List.of(new Message("customer", "Order " + i + " has not arrived, I want a refund")), Map.of(), Instant.now());
-            producer.send(new ProducerRecord<>(topics.conversations(), id.getBytes(StandardCharsets.UTF_8), Json.encode(c)));
-        }
-        producer.flush();
-    }
-
-    private static void awaitResults(KafkaConsumer<byte[], byte[]> consumer, int n, boolean progress) {
-        long seen = 0;
-        Progress bar = new Progress(n);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-        while (seen < n && System.nanoTime() < deadline) {
-            seen += consumer.poll(Duration.ofMillis(100)).count();
-            if (progress) {
-                bar.update(seen);
-            }
-        }
-        if (seen < n) {
-            throw new IllegalStateException("only " + seen + " of " + n + " results within 30 minutes");
-        }
     }
 }
