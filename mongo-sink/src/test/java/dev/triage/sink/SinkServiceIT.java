@@ -1,6 +1,9 @@
 package dev.triage.sink;
 
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -104,15 +107,67 @@ class SinkServiceIT {
         Document query = get(queries.find(Filters.eq("_id", objectId)).first());
         assertThat(query.getBoolean("processed")).isTrue();
         assertThat(query.getString("status")).isEqualTo("classified");
-        assertThat(query.getInteger("processing_attempts")).isEqualTo(2);
+        assertThat(query.getInteger("processing_attempts")).as("taken up and finished once, redelivered twice").isEqualTo(1);
         assertThat(query.getDate("updated_at")).isNotNull();
         Document result = get(results.find(Filters.eq("query_id", objectId)).first());
         assertThat(result.get("classification", Document.class).getString("intent")).isEqualTo("refund_request");
         assertThat(result.getString("model")).isEqualTo("offline");
         assertThat(result.getString("source")).isEqualTo("mongo");
         assertThat(result.getDate("processed_at")).isEqualTo(java.util.Date.from(first.classifiedAt()));
+        assertThat(result.getInteger("attempts")).as("model answers").isEqualTo(2);
         assertThat(get(results.find(Filters.eq("query_id", "ticket-7")).first())).isNotNull();
         assertThat(count(queries, Filters.eq("_id", "api-1"))).isZero();
+    }
+
+    @Test
+    void anOlderResultArrivingLateNeverOverwritesANewerOne() throws Exception {
+        get(queries.insertOne(new Document("_id", "late").append("text", "hi").append("processed", false)));
+        ClassificationResult newer = result("late", Source.MONGO, "refund_request", Instant.parse("2026-11-27T10:00:05Z"));
+        ClassificationResult older = result("late", Source.MONGO, "complaint", Instant.parse("2026-11-27T10:00:00Z"));
+
+        send(newer);
+        await().atMost(WAIT).until(() -> count(results, Filters.eq("query_id", "late")) == 1);
+        send(older);
+        await().atMost(WAIT).until(() -> client.committedTotal("sink-it", topics.classifications()) == 2);
+        Document result = get(results.find(Filters.eq("query_id", "late")).first());
+        assertThat(result.get("classification", Document.class).getString("intent")).isEqualTo("refund_request");
+        assertThat(result.getDate("processed_at")).isEqualTo(java.util.Date.from(newer.classifiedAt()));
+
+        send(newer); // redelivered
+        await().atMost(WAIT).until(() -> client.committedTotal("sink-it", topics.classifications()) == 3);
+        assertThat(get(results.find(Filters.eq("query_id", "late")).first())).isEqualTo(result);
+        assertThat(duplicateQueryIds()).isEmpty();
+        assertThat(get(queries.find(Filters.eq("_id", "late")).first()).getInteger("processing_attempts")).isEqualTo(1);
+        assertThat(client.readAvailable(topics.deadLetter())).as("\"a newer one is there\" is no error").isEmpty();
+    }
+
+    @Test
+    void processingAttemptsCountsOutcomesOnceEachAndAgainAfterAReprocess() throws Exception {
+        get(queries.insertOne(new Document("_id", "again").append("text", "hi").append("processed", false)));
+        ProducerRecord<byte[], byte[]> dead = deadLetter("again");
+        client.send(dead);
+        client.send(dead); // redelivered
+        await().atMost(WAIT).until(() -> client.committedTotal("sink-it", topics.deadLetter()) == 2);
+        assertThat(get(queries.find(Filters.eq("_id", "again")).first()).getInteger("processing_attempts")).isEqualTo(1);
+
+        ClassificationResult first = result("again", Source.REPLAY, "refund_request", Instant.parse("2026-11-27T10:00:00Z"));
+        send(first);
+        send(first); // redelivered
+        await().atMost(WAIT).until(() -> client.committedTotal("sink-it", topics.classifications()) == 2);
+        Document classified = get(queries.find(Filters.eq("_id", "again")).first());
+        assertThat(classified.getString("status")).isEqualTo("classified");
+        assertThat(classified.getInteger("processing_attempts")).isEqualTo(2);
+
+        // what `triage reprocess` does, then the new outcome
+        get(queries.updateOne(Filters.eq("_id", "again"), Updates.combine(Updates.set("processed", false), Updates.unset("status"))));
+        send(result("again", Source.MONGO, "complaint", Instant.parse("2026-11-27T11:00:00Z")));
+        await().atMost(WAIT).until(() -> client.committedTotal("sink-it", topics.classifications()) == 3);
+
+        Document reprocessed = get(queries.find(Filters.eq("_id", "again")).first());
+        assertThat(reprocessed.getBoolean("processed")).isTrue();
+        assertThat(reprocessed.getInteger("processing_attempts")).isEqualTo(3);
+        assertThat(get(results.find(Filters.eq("query_id", "again")).first()).get("classification", Document.class)
+                .getString("intent")).isEqualTo("complaint");
     }
 
     @Test
@@ -222,6 +277,21 @@ class SinkServiceIT {
         TriageHeaders.put(record.headers(), TriageHeaders.ERROR_CODE, "LLM_BAD_OUTPUT");
         TriageHeaders.put(record.headers(), TriageHeaders.ERROR_MESSAGE, "no valid answer in 3 attempts");
         return record;
+    }
+
+    private void send(ClassificationResult r) {
+        client.send(new ProducerRecord<>(topics.classifications(), r.id().getBytes(StandardCharsets.UTF_8), Json.encode(r)));
+    }
+
+    /** The query ids that have more than one result document: must stay empty. */
+    private List<Document> duplicateQueryIds() throws Exception {
+        return Publishers.all(results.aggregate(List.of(Aggregates.group("$query_id", Accumulators.sum("n", 1)),
+                Aggregates.match(Filters.gt("n", 1))))).get(10, TimeUnit.SECONDS);
+    }
+
+    private static ClassificationResult result(String id, Source source, String intent, Instant classifiedAt) {
+        return new ClassificationResult(1, id, IdType.STRING, source, new Classification(intent, "billing", "negative"),
+                "offline", "support-v1", 3, 0, null, classifiedAt);
     }
 
     private static ClassificationResult result(String id, IdType idType, Source source, int attempts) {

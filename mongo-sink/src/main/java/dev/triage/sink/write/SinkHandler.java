@@ -8,7 +8,9 @@ import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.IdType;
 import dev.triage.core.model.StatCount;
+import dev.triage.core.mongo.QueryIds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,14 +21,19 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes a batch of results and writes them with the {@link ResultWriter}; a record that is not
- * a valid result is dead-lettered. Records of the dead-letter topic mark their queries failed;
+ * a valid result, or whose write MongoDB refuses for a reason of its own ({@code WRITE_REJECTED}),
+ * is dead-lettered with stage {@code sink} and its query marked failed; only an outage fails the
+ * batch (and {@link BatchLoop} retries it). Records of the dead-letter topic mark their queries failed;
  * records of the stats topic update the stats collection. Returns only when MongoDB and Kafka acknowledged everything.
  * The MongoDB writes are timed and counted by {@link SinkMetrics}.
  */
@@ -59,34 +66,68 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
     @Override
     public void handle(ConsumerRecords<byte[], byte[]> batch) throws Exception {
         List<ClassificationResult> results = new ArrayList<>();
+        Map<ClassificationResult, ConsumerRecord<byte[], byte[]>> origins = new IdentityHashMap<>();
         List<ResultWriter.Failure> failures = new ArrayList<>();
         List<StatCount> counts = new ArrayList<>();
         List<Future<RecordMetadata>> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             if (record.topic().equals(deadLetterTopic)) {
                 failureOf(record).ifPresent(failures::add);
-                continue;
-            }
-            if (record.topic().equals(statsTopic)) {
+            } else if (record.topic().equals(statsTopic)) {
                 statOf(record).ifPresent(counts::add);
-                continue;
-            }
-            try {
-                results.add(Json.decode(record.value(), ClassificationResult.class));
-            } catch (PayloadException e) {
-                LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-                deadLetters.add(producer.send(DeadLetter.of(record, deadLetterTopic, STAGE, ErrorCode.INVALID_PAYLOAD,
-                        e, 1, clock.instant())));
+            } else {
+                resultOf(record, deadLetters).ifPresent(r -> {
+                    results.add(r);
+                    origins.put(r, record);
+                });
             }
         }
         metrics.write(batch.count(), () -> {
-            writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<ResultWriter.Rejected> rejected = writer.write(results).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            for (ResultWriter.Rejected r : rejected) {
+                ConsumerRecord<byte[], byte[]> record = origins.get(r.result());
+                deadLetters.add(deadLetter(record, ErrorCode.WRITE_REJECTED, r.error()));
+                failures.add(new ResultWriter.Failure(r.result().id(), r.result().idType(), r.result().source(),
+                        ErrorCode.WRITE_REJECTED.name(), r.error().getMessage()));
+            }
             int marked = writer.markFailed(failures).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
             statsWriter.write(counts).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new SinkMetrics.Written(results.size(), marked);
+            return new SinkMetrics.Written(results.size() - rejected.size(), marked);
         });
         for (Future<RecordMetadata> sent : deadLetters) {
             sent.get();
+        }
+    }
+
+    /** The result in {@code record}; a record that is none, or names no possible query id, is dead-lettered. */
+    private Optional<ClassificationResult> resultOf(ConsumerRecord<byte[], byte[]> record,
+                                                    List<Future<RecordMetadata>> deadLetters) {
+        try {
+            ClassificationResult result = Json.decode(record.value(), ClassificationResult.class);
+            requireValidId(result.id(), result.idType());
+            return Optional.of(result);
+        } catch (PayloadException e) {
+            deadLetters.add(deadLetter(record, ErrorCode.INVALID_PAYLOAD, e));
+            return Optional.empty();
+        }
+    }
+
+    private Future<RecordMetadata> deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorCode code, Exception error) {
+        LOG.warn("dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), code,
+                error.getMessage());
+        return producer.send(DeadLetter.of(record, deadLetterTopic, STAGE, code, error, 1, clock.instant()));
+    }
+
+    /**
+     * Checks that {@code id} can be a query's {@code _id} of type {@code type} (an object_id must be
+     * 24 hex digits...): a record that names none cannot be written, whatever the retries.
+     */
+    private static void requireValidId(String id, IdType type) {
+        try {
+            QueryIds.toBson(id, type);
+        } catch (IllegalArgumentException e) {
+            throw new PayloadException("id '" + id + "' is not a valid " + type.name().toLowerCase(Locale.ROOT) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -108,6 +149,12 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         try {
             conversation = Json.decode(deadLetter.value(), ConversationEnvelope.class);
         } catch (PayloadException e) {
+            return Optional.empty();
+        }
+        try {
+            requireValidId(conversation.id(), conversation.idType());
+        } catch (PayloadException e) {
+            LOG.warn("a dead letter names no query to mark failed: {}", e.getMessage());
             return Optional.empty();
         }
         String code = TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE);

@@ -17,5 +17,11 @@ public enum ErrorCode {
      * The model server kept failing this conversation's calls (5xx, timeouts) while it answered
      * others, {@code LLM_RECORD_MAX_ATTEMPTS} times: a conversation the server cannot handle.
      */
-    LLM_FAILED
+    LLM_FAILED,
+    /**
+     * MongoDB refused the sink's write of this result or of its query's status with an error tied to
+     * that one document (a validator, a field of the wrong type, a document too large...); the error
+     * message names the server's error code and message.
+     */
+    WRITE_REJECTED
 }
