@@ -43,6 +43,8 @@ import static org.awaitility.Awaitility.await;
 class SinkOutageIT {
 
     private static final int N = 300;
+    /** Results are built the same on every send, so a second send is a redelivery, byte for byte. */
+    private static final Instant CLASSIFIED_AT = Instant.parse("2026-11-27T10:00:00Z");
 
     @TempDir
     Path dir;
@@ -97,7 +99,7 @@ class SinkOutageIT {
     private static void sendResults(KafkaTestClient client, Topics topics, int from, int to) {
         for (int i = from; i < to; i++) {
             ClassificationResult r = new ClassificationResult(1, "q-" + i, IdType.STRING, Source.MONGO,
-                    new Classification("other", "other", "neutral"), "offline", "support-v1", 1, 0, null, Instant.now());
+                    new Classification("other", "other", "neutral"), "offline", "support-v1", 1, 0, null, CLASSIFIED_AT.plusMillis(i));
             client.send(new ProducerRecord<>(topics.classifications(), r.id().getBytes(StandardCharsets.UTF_8), Json.encode(r)));
         }
     }
