@@ -206,7 +206,7 @@ final class CrashRun {
         for (int i = 0; i < settings.queries(); i += chunk) {
             while (nextKill < plan.size() && plan.get(nextKill).atQuery() <= i) {
                 Kill planned = plan.get(nextKill);
-                int inFlight = sim.inFlight();
+                int inFlight = awaitCallsInFlight(sim);
                 ServiceProcess target = processes.get(planned.target());
                 target.kill();
                 target.start();
@@ -231,6 +231,20 @@ final class CrashRun {
             }
         }
         return ids;
+    }
+
+    /**
+     * Waits (up to a minute: the pipeline may still be recovering from the last kill) until the model
+     * has calls in hand, so that the kill interrupts work; returns how many it has.
+     */
+    private static int awaitCallsInFlight(LlmSimulator sim) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        int inFlight = sim.inFlight();
+        while (inFlight == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            inFlight = sim.inFlight();
+        }
+        return inFlight;
     }
 
     private static void insertUntilAcknowledged(MongoCollection<Document> queries, List<Document> docs)
