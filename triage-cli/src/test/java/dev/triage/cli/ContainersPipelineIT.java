@@ -47,19 +47,19 @@ class ContainersPipelineIT {
     @Test
     void queriesInARealReplicaSetAreClassifiedThroughARealBroker() throws Exception {
         Env env = new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.getBootstrapServers(),
-                "MONGODB_URI", MONGO.getReplicaSetUrl("triage"), "LLM_PROVIDER", "offline", "GATEWAY_PORT", "0",
+                "MONGODB_URI", MONGO.getReplicaSetUrl("customer_support"), "LLM_PROVIDER", "offline", "GATEWAY_PORT", "0",
                 "STATS_STATE_DIR", dir.toString(), "CLASSIFIER_METRICS_PORT", "-1", "SINK_METRICS_PORT", "-1"));
-        try (Resources services = new Resources(); MongoClient client = MongoClients.create(MONGO.getReplicaSetUrl("triage"))) {
+        try (Resources services = new Resources(); MongoClient client = MongoClients.create(MONGO.getReplicaSetUrl("customer_support"))) {
             services.add(SinkService.start(SinkConfig.fromEnv(env)));
             services.add(ClassifierService.start(ClassifierConfig.fromEnv(env)));
             services.add(GatewayService.start(GatewayConfig.fromEnv(env)));
-            MongoCollection<Document> queries = client.getDatabase("triage").getCollection("queries");
+            MongoCollection<Document> queries = client.getDatabase("customer_support").getCollection("queries");
 
             queries.insertMany(IntStream.range(0, 100).mapToObj(i -> new Document("text", "Where is my order " + i + "?")
                     .append("processed", false)).toList());
 
             await().atMost(Duration.ofMinutes(2)).until(() -> queries.countDocuments(Filters.eq("processed", true)) == 100);
-            assertThat(client.getDatabase("triage").getCollection("results").countDocuments()).isEqualTo(100);
+            assertThat(client.getDatabase("customer_support").getCollection("results").countDocuments()).isEqualTo(100);
         }
     }
 }

@@ -28,12 +28,16 @@ import java.util.concurrent.Callable;
 /**
  * {@code triage batch}: the original batch processor, on the pipeline. Takes every query that is
  * unprocessed when it starts, runs the classifier and the sink in this process against the
- * configured Kafka and MongoDB, and exits with the statistics; exit code 1 if any failed.
+ * configured Kafka and MongoDB (on topics and groups of its own, see {@link BatchRun}), and exits
+ * with the statistics counted in MongoDB. Exit code 0 when every query was classified, 1 when some
+ * failed, 2 when MongoDB cannot be reached, 3 when it stopped waiting ({@code --timeout}) before
+ * every query was settled.
  */
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = "Classify every unprocessed query in MongoDB, then exit with statistics.")
 public final class BatchCommand implements Callable<Integer> {
 
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(BatchCommand.class);
     private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
     @Mixin
@@ -45,7 +49,7 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Results per MongoDB bulk write (env BATCH_SIZE).")
     Integer batchSize;
 
-    @Option(names = "--max-concurrent", description = "Conversations with the model at once (env MAX_CONCURRENT).")
+    @Option(names = {"--max-concurrent", "--concurrent"}, description = "Most model calls at once (env MAX_CONCURRENT).")
     Integer maxConcurrent;
 
     @Option(names = "--log-level", description = "DEBUG, INFO, WARN or ERROR (env LOG_LEVEL).")
@@ -57,7 +61,7 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Fetch the unprocessed queries and write them to --output, classify nothing.")
     boolean dryRun;
 
-    @Option(names = "--timeout", defaultValue = "3600", description = "Seconds to wait for the last result (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "3600", description = "Seconds to wait for the last result; then the run stops, says so and exits 3 (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Override
@@ -75,19 +79,21 @@ public final class BatchCommand implements Callable<Integer> {
         try (MongoClient client = Mongo.connect(mongo)) {
             client.getDatabase(mongo.database()).getCollection(mongo.queriesCollection())
                     .find(Filters.ne("processed", true)).into(unprocessed);
+            LOG.debug("{} unprocessed queries in {}.{}", unprocessed.size(), mongo.database(), mongo.queriesCollection());
             if (dryRun) {
                 writeQueries(unprocessed);
                 return 0;
             }
             BatchRun.Stats stats = unprocessed.isEmpty() ? BatchRun.Stats.none()
-                    : new BatchRun(env, client.getDatabase(mongo.database()).getCollection(mongo.queriesCollection()))
+                    : new BatchRun(env, client.getDatabase(mongo.database()).getCollection(mongo.queriesCollection()),
+                            client.getDatabase(mongo.database()).getCollection(mongo.resultsCollection()))
                             .run(unprocessed, Duration.ofSeconds(timeoutSeconds));
             String json = stats.toJson();
             System.out.println(json);
             if (output != null) {
                 Files.writeString(output, json + "\n");
             }
-            return stats.failed() == 0 ? 0 : 1;
+            return stats.unsettled() > 0 ? 3 : stats.failed() > 0 ? 1 : 0;
         } catch (Mongo.UnreachableException e) {
             System.err.println("triage: " + e.getMessage());
             return 2;

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code triage bench}: benchmarks that print numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on the embedded stack.",
-        subcommands = {ClassifierBench.class, PipelineBench.class, ApiBench.class, FaultsBench.class})
+        subcommands = {ClassifierBench.class, PipelineBench.class, ApiBench.class, FaultsBench.class, CrashBench.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

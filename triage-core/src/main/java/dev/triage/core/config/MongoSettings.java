@@ -32,7 +32,7 @@ public record MongoSettings(String uri, String database, String queriesCollectio
     public static MongoSettings fromEnv(Env env) {
         return new MongoSettings(
                 env.string("MONGODB_URI", "mongodb://localhost:27017"),
-                env.string("MONGODB_DB", "triage"),
+                env.string("MONGODB_DB", "customer_support"),
                 env.string("MONGODB_QUERIES_COLLECTION", "queries"),
                 env.string("MONGODB_RESULTS_COLLECTION", "results"),
                 env.string("MONGODB_STATE_COLLECTION", "pipeline_state"),
