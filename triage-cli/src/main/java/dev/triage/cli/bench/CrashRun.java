@@ -11,6 +11,7 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
+import dev.triage.localstack.llm.CallSummary;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
 import org.bson.Document;
@@ -307,10 +308,10 @@ final class CrashRun {
                     .projection(Projections.include("_id")).forEach(q -> processedIds.add(q.get("_id")));
         }
         processedIds.removeAll(withResult);
-        LlmSimulator.Calls calls = sim.calls();
+        CallSummary calls = sim.calls(0);
         return new Report(ids.size(), kills, processed, failed, ids.size() - processed - failed, ids.size() - present,
                 processedIds.size(), duplicates, Math.abs(found - aggregated), calls.calls(), calls.conversations(),
-                calls.calls() - calls.conversations(), calls.maxPerConversation(), elapsedS, exits);
+                calls.calls() - calls.conversations(), calls.maxCalls(), elapsedS, exits);
     }
 
     private static long countIn(MongoCollection<Document> queries, List<Object> ids, org.bson.conversions.Bson filter) {
