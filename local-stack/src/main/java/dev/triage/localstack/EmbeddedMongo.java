@@ -35,7 +35,11 @@ public final class EmbeddedMongo implements AutoCloseable {
         return start(H2Backend.inMemory(), port, "memory");
     }
 
-    /** A server keeping its data in {@code dataDir/mongo.mv}, so a restart finds it again. */
+    /**
+     * A server keeping its data in {@code dataDir/mongo.mv}, so a restart finds it again; also after
+     * {@code kill -9}, when it holds every acknowledged write and its indexes agree with its
+     * documents (see {@link DurableH2Backend}).
+     */
     public static EmbeddedMongo inDirectory(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
@@ -43,7 +47,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             throw new UncheckedIOException("cannot create MongoDB data directory " + dataDir, e);
         }
         Path file = dataDir.resolve("mongo.mv");
-        return start(new H2Backend(file.toString()), port, file.toString());
+        return start(DurableH2Backend.open(file), port, file.toString());
     }
 
     private static EmbeddedMongo start(H2Backend backend, int port, String where) {
@@ -55,6 +59,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         } catch (RuntimeException e) {
             try {
                 server.shutdownNow();
+                backend.close();
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * schema-valid classification derived from the text, and injects the {@link Faults} asked for.
  * Delayed answers are sent from a scheduler, and requests waiting for a processing slot sit in a
  * queue, not in a sleeping thread, so thousands of requests can wait at once. It counts requests,
- * 429 and 500 answers, the peaks of requests held and processed, and the latency of 200 answers.
+ * 429 and 500 answers, the peaks of requests held and processed, the latency of 200 answers, and
+ * the calls answered per conversation ({@code GET /calls}, optionally a {@link CallsLog}).
  */
 public final class LlmSimulator implements AutoCloseable {
 
@@ -38,27 +40,37 @@ public final class LlmSimulator implements AutoCloseable {
     private final Faults faults;
     private final ChatStats stats = new ChatStats();
     private final ProcessingSlots slots;
+    private final CallCounts calls = new CallCounts();
+    private final CallsLog callsLog;
 
-    private LlmSimulator(HttpServer server, Faults faults, List<String> models, long seed) {
+    private LlmSimulator(HttpServer server, Faults faults, List<String> models, long seed, CallsLog callsLog) {
         this.server = server;
         this.faults = faults;
+        this.callsLog = callsLog;
         this.workers = Executors.newFixedThreadPool(4, daemon("llm-sim"));
         this.delays = Executors.newScheduledThreadPool(2, daemon("llm-sim-delay"));
         this.slots = new ProcessingSlots(() -> faults.capacity, delays);
         server.setExecutor(workers);
-        server.createContext("/", new ModelEndpoints(faults, models, new Dice(seed), stats, slots, delays));
+        server.createContext("/", new ModelEndpoints(faults, models, new Dice(seed), stats, slots, delays, calls, callsLog,
+                Clock.systemUTC()));
     }
 
     /** Starts on {@code port} (0 = a free port), serving {@code models}, with {@code faults}. */
     public static LlmSimulator start(int port, Faults faults, List<String> models, long seed) {
+        return start(port, faults, models, seed, CallsLog.NONE);
+    }
+
+    /** As {@link #start(int, Faults, List, long)}, writing each chat call it answers to {@code callsLog}, which it closes. */
+    public static LlmSimulator start(int port, Faults faults, List<String> models, long seed, CallsLog callsLog) {
         int claimed = Ports.claim(port, "The LLM simulator", "--port");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), claimed), 4096);
-            LlmSimulator sim = new LlmSimulator(server, faults, models, seed);
+            LlmSimulator sim = new LlmSimulator(server, faults, models, seed, callsLog);
             server.start();
             LOG.info("LLM simulator on {} serving {}", sim.url(), models);
             return sim;
         } catch (IOException e) {
+            callsLog.close();
             throw new IllegalStateException("LLM simulator cannot start on port " + claimed, e);
         }
     }
@@ -104,9 +116,18 @@ public final class LlmSimulator implements AutoCloseable {
         return stats.latencyPercentileMs(p);
     }
 
-    /** Starts all counts afresh; requests in hand count towards the new peaks. */
+    /**
+     * The chat calls answered per conversation (also {@code GET /calls?top=N}), with the {@code top}
+     * conversations called about most.
+     */
+    public CallSummary calls(int top) {
+        return calls.summary(top);
+    }
+
+    /** Starts all counts afresh, calls per conversation too; requests in hand count towards the new peaks. */
     public void resetStats() {
         stats.reset();
+        calls.reset();
         slots.resetPeak();
     }
 
@@ -115,6 +136,7 @@ public final class LlmSimulator implements AutoCloseable {
         server.stop(0);
         delays.shutdownNow();
         workers.shutdownNow();
+        callsLog.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -10,10 +10,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The simulator's HTTP endpoints. A chat request is judged by the {@link AdmissionPolicy}; one let
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class ModelEndpoints implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelEndpoints.class);
+    private static final Pattern TOP = Pattern.compile("top=(\\d{1,6})");
 
     private final Faults faults;
     private final List<String> models;
@@ -31,9 +36,12 @@ final class ModelEndpoints implements HttpHandler {
     private final ChatStats stats;
     private final ProcessingSlots slots;
     private final ScheduledExecutorService delays;
+    private final CallCounts calls;
+    private final CallsLog callsLog;
+    private final Clock clock;
 
     ModelEndpoints(Faults faults, List<String> models, Dice dice, ChatStats stats, ProcessingSlots slots,
-                   ScheduledExecutorService delays) {
+                   ScheduledExecutorService delays, CallCounts calls, CallsLog callsLog, Clock clock) {
         this.faults = faults;
         this.models = List.copyOf(models);
         this.dice = dice;
@@ -41,6 +49,9 @@ final class ModelEndpoints implements HttpHandler {
         this.stats = stats;
         this.slots = slots;
         this.delays = delays;
+        this.calls = calls;
+        this.callsLog = callsLog;
+        this.clock = clock;
     }
 
     @Override
@@ -51,6 +62,7 @@ final class ModelEndpoints implements HttpHandler {
                 case "/api/tags" -> send(exchange, 200, Map.of("models", models.stream().map(m -> Map.of("name", m)).toList()), false);
                 case "/v1/models" -> send(exchange, 200, Map.of("object", "list",
                         "data", models.stream().map(m -> Map.of("id", m, "object", "model")).toList()), false);
+                case "/calls" -> sendCalls(exchange);
                 default -> send(exchange, 404, Map.of("error", "no such endpoint " + path), false);
             }
             return;
@@ -73,13 +85,15 @@ final class ModelEndpoints implements HttpHandler {
     }
 
     private void respond(HttpExchange exchange, boolean ollama, JsonNode request, long arrived) throws IOException {
+        String conversation = ConversationKey.of(request);
         Verdict verdict = admission.judge(faults, ollama, request, stats.held());
         if (verdict instanceof Verdict.AnswerNow now) {
             now.retryAfterSeconds().ifPresent(s -> exchange.getResponseHeaders().add("Retry-After", String.valueOf(s)));
+            recordCall(conversation, now.status());
             send(exchange, now.status(), now.body(), true);
         } else if (verdict instanceof Verdict.Process process) {
             Object body = answerBody(ollama, request, process.badOutput());
-            slots.acquire(() -> process(exchange, body, arrived));
+            slots.acquire(() -> process(exchange, conversation, body, arrived));
         }
         // Verdict.Hang: never answered; the exchange is dropped when the simulator stops.
     }
@@ -91,19 +105,20 @@ final class ModelEndpoints implements HttpHandler {
     }
 
     /** Runs once the request has a processing slot: the latency counts from here. */
-    private void process(HttpExchange exchange, Object body, long arrived) {
+    private void process(HttpExchange exchange, String conversation, Object body, long arrived) {
         Faults f = faults;
         long delay = f.latencyMs + (f.jitterMs > 0 ? (long) (dice.roll() * f.jitterMs) : 0);
         if (delay <= 0) {
-            answer(exchange, body, arrived);
+            answer(exchange, conversation, body, arrived);
         } else {
-            delays.schedule(() -> answer(exchange, body, arrived), delay, TimeUnit.MILLISECONDS);
+            delays.schedule(() -> answer(exchange, conversation, body, arrived), delay, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Sends a 200 and frees its slot, whether or not the client is still there to read it. */
-    private void answer(HttpExchange exchange, Object body, long arrived) {
+    private void answer(HttpExchange exchange, String conversation, Object body, long arrived) {
         try {
+            recordCall(conversation, 200);
             send(exchange, 200, body, true);
             stats.served(System.nanoTime() - arrived);
         } catch (IOException e) {
@@ -111,6 +126,31 @@ final class ModelEndpoints implements HttpHandler {
         } finally {
             slots.release();
         }
+    }
+
+    /** Counts a call just before its answer leaves, as {@link ChatStats} does; a hung call is never counted. */
+    private void recordCall(String conversation, int status) {
+        calls.record(conversation, status);
+        try {
+            callsLog.record(conversation, status, clock.instant());
+        } catch (UncheckedIOException e) {
+            LOG.error("The calls log misses a call of {}: {}", conversation, e.getMessage());
+        }
+    }
+
+    /** {@code GET /calls[?top=N]}: the {@link CallSummary}, with the N conversations called about most. */
+    private void sendCalls(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getQuery();
+        int top = 0;
+        if (query != null) {
+            Matcher m = TOP.matcher(query);
+            if (!m.matches()) {
+                send(exchange, 400, Map.of("error", "the only parameter of /calls is top=N (N >= 0), was " + query), false);
+                return;
+            }
+            top = Integer.parseInt(m.group(1));
+        }
+        send(exchange, 200, calls.summary(top), false);
     }
 
     /** Answers; a counted request stops counting as held just before its answer leaves. */

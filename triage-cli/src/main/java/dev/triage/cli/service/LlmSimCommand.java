@@ -1,5 +1,7 @@
 package dev.triage.cli.service;
 
+import dev.triage.localstack.llm.CallSummary;
+import dev.triage.localstack.llm.CallsLog;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
 import picocli.CommandLine.Command;
@@ -8,6 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,20 +66,38 @@ public final class LlmSimCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the fault dice.")
     long seed;
 
+    @Option(names = "--calls-log", paramLabel = "FILE", description = "Write one line per chat call answered to FILE "
+            + "(created or emptied): conversation key, status, UTC time, tab-separated. The key is a hash of the "
+            + "conversation text, the same across retries; GET /calls counts calls per key.")
+    Path callsLog;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        LlmSimulator sim = LlmSimulator.start(port, faults(), models, seed);
+        Faults faults = faults();
+        CallsLog log = callsLog == null ? CallsLog.NONE : callsLog();
+        LlmSimulator sim = LlmSimulator.start(port, faults, models, seed, log);
         System.out.printf("LLM simulator on %s (Ollama: /api/chat, /api/tags; OpenAI: /v1/chat/completions, /v1/models)%s%n",
                 sim.url(), limits());
         return ServiceRunner.runUntilStopped(() -> {
-            System.out.printf(Locale.ROOT, "%nrequests %d, 429s %d, 500s %d, latency p50 %s, p99 %s, peak concurrency %d%n",
+            CallSummary calls = sim.calls(0);
+            System.out.printf(Locale.ROOT, "%nrequests %d, 429s %d, 500s %d, latency p50 %s, p99 %s, peak concurrency %d%n"
+                            + "conversations %d, called about more than once %d, answered more than once %d%n",
                     sim.requests(), sim.rateLimited(), sim.serverErrors(),
-                    millis(sim.latencyPercentileMs(0.5)), millis(sim.latencyPercentileMs(0.99)), sim.peakConcurrency());
+                    millis(sim.latencyPercentileMs(0.5)), millis(sim.latencyPercentileMs(0.99)), sim.peakConcurrency(),
+                    calls.conversations(), calls.repeated(), calls.answeredMoreThanOnce());
             sim.close();
         });
+    }
+
+    private CallsLog callsLog() {
+        try {
+            return CallsLog.toFile(callsLog);
+        } catch (UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), "llm-sim: --calls-log: " + e.getMessage());
+        }
     }
 
     private Faults faults() {
