@@ -83,6 +83,11 @@ public final class LlmSimulator implements AutoCloseable {
         return faults;
     }
 
+    /** Chat requests held now (queued or processed): calls in flight. */
+    public int inFlight() {
+        return stats.held();
+    }
+
     /** The most requests held (queued or processed) at the same time since start (or the last {@link #resetStats()}). */
     public int peakConcurrency() {
         return stats.peakHeld();

@@ -14,6 +14,11 @@ import com.mongodb.client.model.Projections;
 import dev.triage.localstack.llm.CallSummary;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -27,13 +32,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +61,8 @@ final class CrashRun {
     static final List<String> TARGETS = List.of("classifier", "sink", "gateway", "local");
     private static final String MODEL = "crash";
     private static final String DB = "crash";
+    private static final String CLASSIFIER_GROUP = "triage-classifier";
+    private static final String CONVERSATIONS = "triage.conversations";
 
     /**
      * @param queries   queries inserted, at {@code rate} a second
@@ -63,8 +73,25 @@ final class CrashRun {
     record Settings(int queries, int kills, long seed, List<String> targets, int rate, Duration settle, Path dir) {
     }
 
-    /** A kill: before which insert, of what, and how many calls the model had in hand then. */
-    record Kill(int atQuery, String target, int modelCallsInFlight) {
+    /**
+     * A kill: before which insert, of what, how many calls the model had in hand then, and how many
+     * conversations the classifier group had not committed (read, in progress or done but not
+     * committed: a kill of a classifier gets them again; -1 when Kafka could not say).
+     */
+    record Kill(int atQuery, String target, int modelCallsInFlight, long uncommitted) {
+
+        /**
+         * The model calls this kill may repeat: a classifier's uncommitted conversations, and the
+         * queries a relay published since it last saved its position (at most a checkpoint
+         * interval's worth, {@code RELAY_CHECKPOINT_INTERVAL} = 1 s, at the insert rate), which it
+         * publishes again when its change stream is reopened: after a kill of the gateway, and of
+         * {@code local}, whose MongoDB the gateway's stream reads.
+         */
+        long mayRepeat(int rate) {
+            long classifier = target.equals("classifier") || target.equals("local") ? Math.max(0, uncommitted) : 0;
+            long relay = target.equals("gateway") || target.equals("local") ? rate : 0;
+            return classifier + relay;
+        }
     }
 
     /**
@@ -76,8 +103,8 @@ final class CrashRun {
      */
     record Report(int queries, List<Kill> kills, int processed, int failed, int lost, int missing,
                   int processedWithoutResult, long duplicateResults, long storeDisagrees, long modelCalls,
-                  long conversationsCalled, long duplicateCalls, int maxCallsPerConversation, double elapsedS,
-                  List<String> processExits) {
+                  long conversationsCalled, long duplicateCalls, long duplicateCallBound, int maxCallsPerConversation,
+                  double elapsedS, List<String> processExits) {
 
         boolean passed() {
             return lost == 0 && duplicateResults == 0 && storeDisagrees == 0 && processedWithoutResult == 0
@@ -88,7 +115,7 @@ final class CrashRun {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("queries", queries);
             out.put("kills", kills.stream().map(k -> Map.of("at_query", k.atQuery(), "target", k.target(),
-                    "model_calls_in_flight", k.modelCallsInFlight())).toList());
+                    "model_calls_in_flight", k.modelCallsInFlight(), "uncommitted_conversations", k.uncommitted())).toList());
             out.put("processed", processed);
             out.put("failed", failed);
             out.put("lost", lost);
@@ -99,6 +126,7 @@ final class CrashRun {
             out.put("model_calls", modelCalls);
             out.put("conversations_called", conversationsCalled);
             out.put("duplicate_model_calls", duplicateCalls);
+            out.put("duplicate_model_calls_bound", duplicateCallBound);
             out.put("max_calls_per_conversation", maxCallsPerConversation);
             out.put("model_calls_in_flight_at_kills", kills.stream().mapToInt(Kill::modelCallsInFlight).sum());
             out.put("unexpected_process_exits", processExits);
@@ -150,7 +178,11 @@ final class CrashRun {
                     processes.get(service).start();
                 }
                 MongoCollection<Document> queries = client.getDatabase(DB).getCollection("queries");
-                List<Object> ids = insertAndKill(queries, processes, plan, sim);
+                List<Object> ids;
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + kafkaPort,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+                    ids = insertAndKill(queries, processes, plan, sim, admin);
+                }
                 progress.accept("inserted " + ids.size() + " queries; waiting for every one to be processed or failed");
                 awaitSettled(queries, ids);
                 for (ServiceProcess p : processes.values()) {
@@ -188,7 +220,7 @@ final class CrashRun {
         }
         List<Kill> plan = new ArrayList<>();
         for (int i = 0; i < settings.kills(); i++) {
-            plan.add(new Kill(points.get(i), order.get(i), 0));
+            plan.add(new Kill(points.get(i), order.get(i), 0, 0));
         }
         return plan;
     }
@@ -199,7 +231,7 @@ final class CrashRun {
      * Kills and restarts the planned process when the count reaches a kill point.
      */
     private List<Object> insertAndKill(MongoCollection<Document> queries, Map<String, ServiceProcess> processes,
-                                       List<Kill> plan, LlmSimulator sim) throws Exception {
+                                       List<Kill> plan, LlmSimulator sim, Admin admin) throws Exception {
         List<Object> ids = new ArrayList<>();
         int chunk = Math.max(1, settings.rate() / 10);
         long start = System.nanoTime();
@@ -208,12 +240,13 @@ final class CrashRun {
             while (nextKill < plan.size() && plan.get(nextKill).atQuery() <= i) {
                 Kill planned = plan.get(nextKill);
                 int inFlight = awaitCallsInFlight(sim);
+                long uncommitted = uncommitted(admin);
                 ServiceProcess target = processes.get(planned.target());
                 target.kill();
                 target.start();
-                plan.set(nextKill, new Kill(i, planned.target(), inFlight));
-                progress.accept(String.format("kill -9 %s at query %d (%d model calls in flight); restarted",
-                        planned.target(), i, inFlight));
+                plan.set(nextKill, new Kill(i, planned.target(), inFlight, uncommitted));
+                progress.accept(String.format("kill -9 %s at query %d (%d model calls in flight, %d conversations"
+                        + " uncommitted); restarted", planned.target(), i, inFlight, uncommitted));
                 nextKill++;
             }
             List<Document> docs = new ArrayList<>();
@@ -232,6 +265,28 @@ final class CrashRun {
             }
         }
         return ids;
+    }
+
+    /** Conversations published and not committed by the classifier group; -1 when Kafka cannot say. */
+    private static long uncommitted(Admin admin) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CLASSIFIER_GROUP)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(CONVERSATIONS)).allTopicNames().get(5, TimeUnit.SECONDS).get(CONVERSATIONS)
+                    .partitions().forEach(p -> latest.put(new TopicPartition(CONVERSATIONS, p.partition()), OffsetSpec.latest()));
+            long lag = 0;
+            for (var end : admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata at = committed.get(end.getKey());
+                lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+            }
+            return lag;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /**
@@ -311,7 +366,8 @@ final class CrashRun {
         CallSummary calls = sim.calls(0);
         return new Report(ids.size(), kills, processed, failed, ids.size() - processed - failed, ids.size() - present,
                 processedIds.size(), duplicates, Math.abs(found - aggregated), calls.calls(), calls.conversations(),
-                calls.calls() - calls.conversations(), calls.maxCalls(), elapsedS, exits);
+                calls.calls() - calls.conversations(), kills.stream().mapToLong(k -> k.mayRepeat(settings.rate())).sum(),
+                calls.maxCalls(), elapsedS, exits);
     }
 
     private static long countIn(MongoCollection<Document> queries, List<Object> ids, org.bson.conversions.Bson filter) {

@@ -37,6 +37,7 @@ class CrashRecoveryIT {
         assertThat(report.storeDisagrees()).isZero();
         assertThat(report.processedWithoutResult()).isZero();
         assertThat(report.conversationsCalled()).isEqualTo(1500);
+        assertThat(report.duplicateCalls()).isLessThanOrEqualTo(report.duplicateCallBound());
         assertThat(report.passed()).isTrue();
     }
 }
