@@ -72,8 +72,8 @@ public final class ReprocessCommand implements Callable<Integer> {
             System.out.println((dryRun ? reset.preview(selection) : reset.reset(selection)).toJson());
             return 0;
         } catch (MongoServerException e) {
-            System.err.println("triage: MongoDB rejected the selection " + selection.filter().toBsonDocument().toJson()
-                    + " (check --filter): " + e.getMessage());
+            System.err.println("triage: MongoDB refused to reset the queries matching "
+                    + selection.filter().toBsonDocument().toJson() + " (is --filter a valid query?): " + e.getMessage());
             return EXIT_USAGE;
         } catch (MongoException e) {
             System.err.println("triage: cannot reach MongoDB at " + MongoSettings.mask(mongo.uri())

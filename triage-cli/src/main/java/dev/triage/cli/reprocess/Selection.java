@@ -39,12 +39,6 @@ record Selection(Status status, Instant since, Bson extra) {
         }
     }
 
-    Selection {
-        if (status == null) {
-            throw new IllegalArgumentException("status is required");
-        }
-    }
-
     /** The MongoDB filter of the selected queries. */
     Bson filter() {
         List<Bson> all = new ArrayList<>(List.of(status.filter()));
