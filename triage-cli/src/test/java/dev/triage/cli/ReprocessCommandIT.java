@@ -95,6 +95,7 @@ class ReprocessCommandIT {
         CliRun notAnObject = reprocess("--filter", "[1, 2]");
         CliRun badDate = reprocess("--since", "yesterday");
         CliRun badStatus = reprocess("--status", "pending");
+        CliRun refused = reprocess("--filter", "{\"$nonsense\": 1}");
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
@@ -109,6 +110,8 @@ class ReprocessCommandIT {
         assertThat(badDate.err()).contains("--since", "ISO-8601 instant such as 2026-11-27T00:00:00Z, was 'yesterday'");
         assertThat(badStatus.exit()).isEqualTo(2);
         assertThat(badStatus.err()).contains("must be failed, classified or all, was 'pending'");
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("MongoDB refused to reset the queries matching", "$nonsense");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("cannot reach MongoDB at mongodb://localhost:" + closed);
         assertThat(resetIds()).isEmpty();
