@@ -6,6 +6,7 @@ import dev.triage.cli.bench.BenchCommand;
 import dev.triage.cli.doctor.DoctorCommand;
 import dev.triage.cli.local.DemoCommand;
 import dev.triage.cli.replay.ReplayDlqCommand;
+import dev.triage.cli.reprocess.ReprocessCommand;
 import dev.triage.cli.send.SendCommand;
 import dev.triage.cli.local.LocalCommand;
 import dev.triage.cli.service.ClassifierCommand;
@@ -26,7 +27,8 @@ import java.util.Locale;
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "Labels customer-support conversations with an LLM (intent, topic, sentiment) on Kafka.",
         subcommands = {LocalCommand.class, DemoCommand.class, GatewayCommand.class, ClassifierCommand.class,
-                SinkCommand.class, BatchCommand.class, LoadCommand.class, SendCommand.class, ReplayDlqCommand.class, DoctorCommand.class, LlmSimCommand.class, BenchCommand.class})
+                SinkCommand.class, BatchCommand.class, LoadCommand.class, SendCommand.class, ReplayDlqCommand.class, ReprocessCommand.class,
+                DoctorCommand.class, LlmSimCommand.class, BenchCommand.class})
 public final class TriageCli implements Runnable {
 
     /** Exit code for bad configuration or a port in use: fix the setting and run again. */

@@ -38,7 +38,7 @@ class ReplayDlqIT {
                 new LocalStack.Options(0, 0, 0, dir, faults));
              MongoClient client = MongoClients.create(stack.mongoUri());
              KafkaTestClient kafka = new KafkaTestClient(stack.kafkaBootstrapServers())) {
-            MongoCollection<Document> queries = client.getDatabase("triage").getCollection("queries");
+            MongoCollection<Document> queries = client.getDatabase("customer_support").getCollection("queries");
             queries.insertMany(IntStream.range(0, 5).mapToObj(i -> new Document("_id", "q-" + i)
                     .append("text", "refund please " + i).append("processed", false)).toList());
             await().atMost(Duration.ofSeconds(60)).until(() -> queries.countDocuments(Filters.eq("status", "failed")) == 5);

@@ -10,14 +10,14 @@ import org.bson.Document;
 
 import java.util.concurrent.TimeUnit;
 
-/** Connects the batch tools to MongoDB, failing at once with a clear message when it is not there. */
-final class Mongo {
+/** Connects the batch tools ({@code batch}, {@code load}, {@code reprocess}) to MongoDB, failing at once with a clear message when it is not there. */
+public final class Mongo {
 
     private Mongo() {
     }
 
     /** A connected client; throws {@link UnreachableException} if MongoDB does not answer within 5 s. */
-    static MongoClient connect(MongoSettings settings) {
+    public static MongoClient connect(MongoSettings settings) {
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(settings.uri()))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS))
@@ -33,7 +33,7 @@ final class Mongo {
     }
 
     /** MongoDB did not answer. */
-    static final class UnreachableException extends RuntimeException {
+    public static final class UnreachableException extends RuntimeException {
         UnreachableException(String message) {
             super(message);
         }

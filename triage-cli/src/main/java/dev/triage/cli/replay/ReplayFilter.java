@@ -8,12 +8,15 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
- * Which dead letters a replay takes: failed within [{@code since}, {@code until}) and, when codes
- * are given, with one of those error codes. Null bounds are open.
+ * Which dead letters a replay takes: of {@code stage}, failed within [{@code since}, {@code until})
+ * and, when codes are given, with one of those error codes. Null bounds are open.
  */
-record ReplayFilter(Instant since, Instant until, Set<String> errorCodes) {
+record ReplayFilter(Stage stage, Instant since, Instant until, Set<String> errorCodes) {
 
     boolean matches(ConsumerRecord<byte[], byte[]> deadLetter) {
+        if (!stage.selects(Stage.of(deadLetter))) {
+            return false;
+        }
         String code = TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE);
         if (!errorCodes.isEmpty() && !errorCodes.contains(code)) {
             return false;
