@@ -74,7 +74,6 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
     private MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor;
     private boolean claimed;
     private BsonDocument savedToken;
-    private long failedAtCheckpoint;
     private int eventsSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
     private Duration backoff;
@@ -113,7 +112,7 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
                         continue;
                     }
                     step();
-                } catch (MongoException | PublishFailedException e) {
+                } catch (MongoException | QueryPublisher.PublishFailedException e) {
                     closeCursor();
                     backOff(e);
                 }
@@ -140,7 +139,7 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         phase = ended;
     }
 
-    private void open() throws InterruptedException {
+    private void open() {
         if (!claimed) {
             savedToken = state.claimToken(lease);
             claimed = true;
@@ -185,9 +184,9 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
                 if (!running) {
                     return false;
                 }
-                publish(unprocessed.next());
+                publisher.publish(unprocessed.next(), failures);
                 if (++seen % settings.checkpointEvents() == 0) {
-                    settle();
+                    publisher.settle(failures);
                     state.confirm(lease);
                 }
             }
@@ -200,7 +199,7 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         ChangeStreamDocument<Document> event = cursor.tryNext();
         if (event != null) {
             if (UpdateDecision.relays(event)) {
-                publish(event.getFullDocument());
+                publisher.publish(event.getFullDocument(), failures);
             }
             eventsSinceCheckpoint++;
         }
@@ -213,17 +212,9 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         }
     }
 
-    private void publish(Document query) {
-        try {
-            publisher.publish(query);
-        } catch (QueryPublisher.UnrelayableQueryException e) {
-            failures.mark(query.get("_id"), e.getMessage());
-        }
-    }
-
     /** Saves the stream's position once Kafka has acknowledged everything before it. */
     private void checkpoint() {
-        settle();
+        publisher.settle(failures);
         eventsSinceCheckpoint = 0;
         lastCheckpointNanos = System.nanoTime();
         BsonDocument token = cursor.getResumeToken();
@@ -233,27 +224,13 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         }
     }
 
-    /** Waits for Kafka; marks what it refused failed; fails if a send failed (to publish again from the saved position). */
-    private void settle() {
-        publisher.flush();
-        for (QueryPublisher.Refused refused : publisher.drainRefused()) {
-            failures.mark(refused.id(), refused.reason());
-        }
-        long failed = publisher.failed();
-        if (failed > failedAtCheckpoint) {
-            long newly = failed - failedAtCheckpoint;
-            failedAtCheckpoint = failed;
-            throw new PublishFailedException(newly + " queries were not acknowledged by Kafka");
-        }
-    }
-
     private void finalCheckpoint() {
         if (cursor == null) {
             return;
         }
         try {
             checkpoint();
-        } catch (MongoException | PublishFailedException e) {
+        } catch (MongoException | QueryPublisher.PublishFailedException e) {
             LOG.warn("relay stopped without saving its last position (the next relay publishes again from the one before): {}",
                     e.toString());
         }
@@ -309,12 +286,5 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         running = false;
         stopping.countDown();
         thread.join(Duration.ofSeconds(30).toMillis());
-    }
-
-    /** Kafka did not acknowledge some sends: publish again from the saved position. */
-    private static final class PublishFailedException extends RuntimeException {
-        PublishFailedException(String message) {
-            super(message);
-        }
     }
 }

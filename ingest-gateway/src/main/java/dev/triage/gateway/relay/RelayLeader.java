@@ -88,7 +88,10 @@ public final class RelayLeader implements AutoCloseable {
         try {
             held = state.acquire(owner, lease, ttl);
             leaseProblem = null;
+            lease = held;
         } catch (MongoException e) {
+            // the lease may expire meanwhile, so the relay stops; the tenure is kept: if nobody took
+            // the lease over, the next tick renews it instead of waiting for it to expire
             LOG.warn("cannot renew the relay lease: {}", e.toString());
             leaseProblem = "cannot take or renew the relay lease: " + e;
             held = null;
@@ -102,7 +105,6 @@ public final class RelayLeader implements AutoCloseable {
         } else if (relay != null && relay.phase() == ChangeStreamRelay.Phase.TAILING) {
             deaths = 0;
         }
-        lease = held;
     }
 
     private void relayEnded() {

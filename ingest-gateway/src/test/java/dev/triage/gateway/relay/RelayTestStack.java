@@ -14,6 +14,10 @@ import dev.triage.gateway.GatewayService;
 import dev.triage.gateway.http.HttpSettings;
 import dev.triage.localstack.EmbeddedMongo;
 import dev.triage.localstack.testing.KafkaTestClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.bson.Document;
 
 import java.net.URI;
@@ -32,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * One test's MongoDB-wire server (in a directory, so it can be stopped and started again on the
- * same port), its topics on the class's broker, and gateways with the relay on.
+ * same port; or in memory, faster), its topics on the class's broker, and gateways with the relay on.
  */
 final class RelayTestStack implements AutoCloseable {
 
@@ -48,11 +52,12 @@ final class RelayTestStack implements AutoCloseable {
     private EmbeddedMongo mongo;
     private final int mongoPort;
 
+    /** @param mongoDir where MongoDB keeps its data; null: in memory (then it cannot be restarted) */
     RelayTestStack(String bootstrap, String testName, Path mongoDir) {
         this.bootstrap = bootstrap;
         this.mongoDir = mongoDir;
         this.topics = Topics.defaults().withPrefix(testName + ".");
-        this.mongo = EmbeddedMongo.inDirectory(mongoDir, 0);
+        this.mongo = mongoDir == null ? EmbeddedMongo.inMemory(0) : EmbeddedMongo.inDirectory(mongoDir, 0);
         this.mongoPort = URI.create(mongo.connectionString()).getPort();
         this.client = MongoClients.create(mongo.connectionString());
         this.queries = client.getDatabase("relay").getCollection("queries");
@@ -85,6 +90,38 @@ final class RelayTestStack implements AutoCloseable {
     List<ConversationEnvelope> published() {
         return kafkaClient.readAvailable(topics.conversations()).stream()
                 .map(r -> Json.decode(r.value(), ConversationEnvelope.class)).toList();
+    }
+
+    /** How many records the conversations topic holds, from its end offsets (cheap: nothing is read). */
+    long publishedRecords() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.conversations()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * How many times each key (the query's id) was published, read up to the end offsets within
+     * {@code atMost}: for topics too large for {@link KafkaTestClient#readAvailable}'s 10 s.
+     */
+    Map<String, Long> publishedKeyCounts(Duration atMost) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.conversations()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await().atMost(atMost).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(
+                        new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), 1L, Long::sum));
+                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
+        }
+        return counts;
     }
 
     /** How many times each id was published: a duplicate shows as a count above 1. */

@@ -17,6 +17,8 @@ import org.bson.json.JsonWriterSettings;
 import org.bson.types.Binary;
 import org.bson.types.ObjectId;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -87,11 +89,39 @@ public final class QueryIds {
                 case INT -> new BsonInt32(Integer.parseInt(id));
                 case LONG -> new BsonInt64(Long.parseLong(id));
                 case UUID -> new BsonBinary(UUID.fromString(id), UuidRepresentation.STANDARD);
-                case BSON -> BsonDocument.parse(WRAP_START + id + "}").get("_id");
+                case BSON -> fromExtendedJson(id);
             };
-        } catch (IllegalArgumentException | JsonParseException e) {
+        } catch (UnsupportedIdException e) {
+            throw e;
+        } catch (IllegalArgumentException | JsonParseException | org.bson.BsonInvalidOperationException e) {
             throw new UnsupportedIdException("_id " + id + " is not a valid " + type + " id: " + e.getMessage());
         }
+    }
+
+    /**
+     * Every {@code _id} a bare id text can stand for when its type is unknown (a client asking by
+     * conversation number): the string itself, and the ObjectId, number, UUID or Extended JSON value
+     * it spells, if any.
+     */
+    public static List<BsonValue> candidates(String id) {
+        List<BsonValue> candidates = new ArrayList<>();
+        candidates.add(new BsonString(id));
+        for (IdType type : List.of(IdType.OBJECT_ID, IdType.LONG, IdType.UUID, IdType.BSON)) {
+            try {
+                candidates.add(toBson(id, type)); // an Int64 matches an equal Int32 (and double) too
+            } catch (UnsupportedIdException notThisType) {
+                // the text does not spell this type
+            }
+        }
+        return candidates;
+    }
+
+    private static BsonValue fromExtendedJson(String id) {
+        BsonDocument wrapped = BsonDocument.parse(WRAP_START + id + "}");
+        if (wrapped.size() != 1) {
+            throw new UnsupportedIdException("_id " + id + " is not one Extended JSON value");
+        }
+        return wrapped.get("_id");
     }
 
     private static BsonValue toBsonValue(Object id) {

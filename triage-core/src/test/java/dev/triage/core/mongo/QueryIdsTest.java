@@ -90,8 +90,20 @@ class QueryIdsTest {
                 .isInstanceOf(QueryIds.UnsupportedIdException.class);
         assertThatThrownBy(() -> QueryIds.toBson("{\"$numberDouble\": ", IdType.BSON))
                 .isInstanceOf(QueryIds.UnsupportedIdException.class);
+        assertThatThrownBy(() -> QueryIds.toBson("1, \"other\": 2", IdType.BSON))
+                .isInstanceOf(QueryIds.UnsupportedIdException.class).hasMessageContaining("one Extended JSON value");
         assertThatThrownBy(() -> QueryIds.of((Object) null)).isInstanceOf(QueryIds.UnsupportedIdException.class)
                 .hasMessageContaining("no _id");
+    }
+
+    @Test
+    void aBareIdTextStandsForEveryValueItSpells() {
+        assertThat(QueryIds.candidates("ticket-7")).containsExactly(new BsonString("ticket-7"));
+        assertThat(QueryIds.candidates("65a1b2c3d4e5f60718293a4b")).contains(new BsonString("65a1b2c3d4e5f60718293a4b"),
+                new BsonObjectId(new ObjectId("65a1b2c3d4e5f60718293a4b")));
+        assertThat(QueryIds.candidates("7")).contains(new BsonString("7"), new BsonInt64(7));
+        assertThat(QueryIds.candidates(UUID_ID.toString())).contains(new BsonBinary(UUID_ID, UuidRepresentation.STANDARD));
+        assertThat(QueryIds.candidates("{\"$numberDouble\": \"2.5\"}")).contains(new BsonDouble(2.5));
     }
 
     private static Object decodedByDriver(BsonValue id) {
