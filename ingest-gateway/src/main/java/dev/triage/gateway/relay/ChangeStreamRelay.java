@@ -125,8 +125,10 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(Phase.STOPPED, e);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) { // logged here and reported by phase(): the leader starts a new relay
             LOG.error("relay died", e);
+            end(Phase.DIED, e);
+        } catch (Error e) {
             end(Phase.DIED, e);
             throw e;
         } finally {
