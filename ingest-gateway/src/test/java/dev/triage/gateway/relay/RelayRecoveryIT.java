@@ -58,17 +58,17 @@ class RelayRecoveryIT {
      * The scan lasts longer than the lease: the lease is renewed meanwhile, so the second gateway
      * never scans too. (Before, the lease task ran the scan itself and renewed nothing meanwhile:
      * each gateway scanned, in turn, again and again.) The wait counts records by end offsets:
-     * reading 50 000 records in a loop would starve the gateways of CPU on a small machine.
+     * reading 80 000 records in a loop would starve the gateways of CPU on a small machine.
      */
     @Test
     void aLongCatchUpScanKeepsTheLeaseFromASecondGateway() {
-        int queries = 50_000;
-        for (int from = 0; from < queries; from += 5000) { // in slices: one insertMany of 50 000 is slow on the embedded server
+        int queries = 80_000;
+        for (int from = 0; from < queries; from += 5000) { // in slices: one insertMany of 80 000 is slow on the embedded server
             int start = from;
             stack.queries.insertMany(IntStream.range(start, start + 5000).mapToObj(i -> new Document("_id", "q-" + i)
                     .append("text", "query " + i).append("processed", false)).toList());
         }
-        Duration ttl = Duration.ofSeconds(4);
+        Duration ttl = Duration.ofSeconds(3);
         long scanStarted = System.nanoTime();
         CompletableFuture<GatewayService> first = CompletableFuture.supplyAsync(() -> stack.gateway(ttl));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> stack.publishedRecords() > 0);
