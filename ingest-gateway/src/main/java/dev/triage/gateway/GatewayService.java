@@ -52,7 +52,9 @@ import java.util.concurrent.TimeUnit;
  * The gateway, started: its reply topic created and the reply listener assigned (so no reply can
  * be missed), relay watching MongoDB when enabled, HTTP server listening. Whatever was opened is
  * closed in reverse order by {@link #close()}, or at once if start-up fails half way.
- * {@link #problem()} (and {@code GET /health}) says when the reply listener or the relay died.
+ * {@link #problem()} (and {@code GET /health}) says when the reply listener or the relay's lease task
+ * died or the relay was given up; {@code GET /ready} also says when the relay should run but does not
+ * (restarting after a failure, or the lease out of reach).
  */
 public final class GatewayService implements AutoCloseable {
 
@@ -104,11 +106,14 @@ public final class GatewayService implements AutoCloseable {
             ReplyListener replies = startReplyListener(config, replyTopic, clientId, opened);
             Map<String, Liveness> parts = new HashMap<>();
             parts.put("reply_listener", replies::problem);
+            Map<String, ReadyHandler.Probe> checks = new LinkedHashMap<>();
             if (config.relayEnabled()) {
                 RelayLeader relay = startRelay(config, mongo(config, Duration.ofSeconds(10), Duration.ZERO, opened),
                         clientId, opened);
                 parts.put("relay", relay::problem);
+                checks.put("relay", ReadyHandler.Probe.state(relay::notRelaying));
             }
+            checks.putAll(readyChecks);
             Liveness liveness = firstOf(Liveness.all(parts), others);
             // the API's own client: a read must fail fast (503) instead of holding an HTTP thread
             MongoDatabase db = mongo(config, SEND_BLOCK, Duration.ofSeconds(5), opened);
@@ -119,7 +124,7 @@ public final class GatewayService implements AutoCloseable {
             RequestReplyClient client = new RequestReplyClient(producer, replies, topics.conversations(), replyTopic,
                     Clock.systemUTC());
             Javalin http = GatewayServer.start(config.http(),
-                    handlers(config, client, replies, db, admin, liveness, readyChecks, opened), TriageMetrics.registry());
+                    handlers(config, client, replies, db, admin, liveness, checks, opened), TriageMetrics.registry());
             opened.add(http::stop);
             LOG.info("gateway listening on http://{}:{} (replies on {}, API keys {}, rate limit {})", config.http().host(),
                     http.port(), replyTopic, config.http().apiKeys().enabled() ? "required" : "off",
@@ -188,10 +193,10 @@ public final class GatewayService implements AutoCloseable {
         MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
         QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
         RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),
-                queries.getNamespace().getFullName(), Clock.systemUTC());
+                queries.getNamespace().getFullName());
         String owner = config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
         return opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
-                () -> ChangeStreamRelay.start(queries, publisher, state, config.relay())));
+                lease -> ChangeStreamRelay.start(queries, publisher, state, lease, config.relay())));
     }
 
     /** A client of its own; {@code readTimeout} zero = none (the relay's change stream waits on reads). */

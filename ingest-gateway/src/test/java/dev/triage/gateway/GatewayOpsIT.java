@@ -44,11 +44,12 @@ class GatewayOpsIT {
     }
 
     @Test
-    void readyChecksTheReplyListenerKafkaAndMongo() throws Exception {
+    void readyChecksTheReplyListenerKafkaMongoAndTheRelay() throws Exception {
         HttpResponse<String> ready = api.get("/ready");
 
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        assertThat(json(ready).get("checks").toString()).isEqualTo("{\"reply_listener\":\"ok\",\"kafka\":\"ok\",\"mongodb\":\"ok\"}");
+        assertThat(json(ready).get("checks").toString())
+                .isEqualTo("{\"reply_listener\":\"ok\",\"kafka\":\"ok\",\"mongodb\":\"ok\",\"relay\":\"ok\"}");
     }
 
     @Test

@@ -4,14 +4,12 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import dev.triage.core.json.Json;
-import dev.triage.core.model.IdType;
 import dev.triage.core.mongo.QueryIds;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import org.bson.BsonValue;
 import org.bson.Document;
-import org.bson.types.ObjectId;
 
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +31,7 @@ public final class ClassificationsHandler implements Handler {
     @Override
     public void handle(Context ctx) {
         String id = ctx.pathParam("id");
-        List<Object> keys = new ArrayList<>(List.of(id));
-        if (ObjectId.isValid(id)) {
-            keys.add(QueryIds.toBson(id, IdType.OBJECT_ID));
-        }
+        List<BsonValue> keys = QueryIds.candidates(id);
         Document result;
         try {
             result = results.find(Filters.in("query_id", keys)).first();

@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /ready}: 200 when this instance can answer requests (its reply listener is assigned
- * and running, Kafka answers, and MongoDB answers when the relay is on), else 503 naming what is
- * not. Each probe gets {@link #PROBE_TIMEOUT}; they run in parallel. An answer is reused for
+ * and running, Kafka answers, and with the relay on: MongoDB answers and the relay runs if this
+ * gateway holds its lease), else 503 naming what is not. Each probe gets {@link #PROBE_TIMEOUT}; they run in parallel. An answer is reused for
  * {@link #REUSE_FOR}, so a flood of probes runs the checks at most once a second.
  */
 public final class ReadyHandler implements Handler {
@@ -29,6 +29,15 @@ public final class ReadyHandler implements Handler {
     /** A dependency check: completes normally when the dependency answered. */
     public interface Probe {
         CompletableFuture<?> check();
+
+        /** A check of this process's own state: {@code notReady} answers null when fine, else why not. */
+        static Probe state(java.util.function.Supplier<String> notReady) {
+            return () -> {
+                String reason = notReady.get();
+                return reason == null ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.failedFuture(new IllegalStateException(reason));
+            };
+        }
     }
 
     private final BooleanSupplier listenerRunning;

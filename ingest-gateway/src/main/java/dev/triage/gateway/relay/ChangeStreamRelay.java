@@ -1,36 +1,46 @@
 package dev.triage.gateway.relay;
 
 import com.mongodb.MongoException;
+import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
-import com.mongodb.client.model.changestream.OperationType;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Relays queries to Kafka from a change stream on {@code queries}, on its own thread.
+ * Relays queries to Kafka from a change stream on {@code queries}, on its own thread, for one
+ * tenure of the relay lease ({@link RelayState.Lease}).
  *
- * <p>Published: inserts of unprocessed queries, and updates or replaces that set {@code processed}
- * back to false (a user asking for a query to be classified again, see {@link #isReset}). The
- * sink's own status updates leave {@code processed} alone and are not relayed.
+ * <p>Published: what {@link UpdateDecision} accepts (inserts of unprocessed queries, requeues by
+ * {@code triage reprocess}). Every query read ends published or marked failed with its reason
+ * ({@link QueryFailures}): a document that cannot become a conversation, or one Kafka refuses
+ * (too large), is marked failed, never skipped; whatever its {@code _id} type.
  *
  * <p>Position: the resume token is saved in {@code pipeline_state} only after Kafka acknowledged
  * every query before it ({@code flush}), every {@code checkpointEvents} events or
- * {@code checkpointInterval}, also while the collection is quiet (the post-batch token, so it does
- * not age out of the oplog), and on shutdown. A restart resumes there. With no saved token, or one
- * the server cannot resume from (history lost, invalid), the stream is opened first and every
- * unprocessed query is then published by a scan, so nothing inserted meanwhile is missed; queries
- * seen by both are published twice, which the idempotent sink absorbs. If a send fails, the relay
- * reopens from the last saved position, publishing again what followed it.
+ * {@code checkpointInterval}, also while the collection is quiet, and on shutdown. Saves are
+ * fenced by the lease: once another gateway took the lease and claimed the token, a save throws
+ * {@link LeaseLostException} and this relay stops. With no saved token, or one the server refuses
+ * (history lost, invalid), the stream is opened first and every unprocessed query is then
+ * published by a catch-up scan, so nothing inserted meanwhile is missed (queries seen by both are
+ * published twice, which the idempotent sink absorbs); every {@code checkpointEvents} documents the
+ * scan waits for Kafka and checks that it still owns the token, and it stops when the relay is
+ * closed. The lease itself is renewed by {@link RelayLeader} on its own thread meanwhile.
+ *
+ * <p>States: {@link Phase#OPENING} (resume or scan), {@link Phase#TAILING}, and on any MongoDB
+ * failure or unacknowledged send {@link Phase#BACKING_OFF}: the cursor is closed and the relay opens
+ * again from the saved position after 1 s, doubling up to 30 s (one log line per attempt), until it
+ * works or is closed. Anything else ends the thread ({@link Phase#DIED}); the leader notices.
  *
  * <p>The stream is polled with {@code tryNext}: a real MongoDB waits up to {@code maxAwaitTime};
  * a server that answers at once (the embedded one) is asked again after {@code idlePause}.
@@ -45,186 +55,238 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
     public record Settings(Duration idlePause, int checkpointEvents, Duration checkpointInterval) {
     }
 
+    /** What the relay's thread is doing. */
+    public enum Phase { OPENING, TAILING, BACKING_OFF, STOPPED, LEASE_LOST, DIED }
+
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamRelay.class);
 
     private final MongoCollection<Document> queries;
     private final QueryPublisher publisher;
+    private final QueryFailures failures;
     private final RelayState state;
+    private final RelayState.Lease lease;
     private final Settings settings;
     private final Thread thread;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    // owned by the relay's thread
     private MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor;
+    private boolean claimed;
     private BsonDocument savedToken;
-    private long failedAtCheckpoint;
     private int eventsSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
+    private Duration backoff;
+    // read by other threads
     private volatile boolean running = true;
-    private volatile String problem;
+    private volatile Phase phase = Phase.OPENING;
+    private volatile String lastFailure;
 
     private ChangeStreamRelay(MongoCollection<Document> queries, QueryPublisher publisher, RelayState state,
-                              Settings settings) {
+                              RelayState.Lease lease, Settings settings) {
         this.queries = queries;
         this.publisher = publisher;
+        this.failures = new QueryFailures(queries);
         this.state = state;
+        this.lease = lease;
         this.settings = settings;
         this.thread = new Thread(this, "triage-relay");
     }
 
-    /** Opens the stream where the last run stopped (or catches up), then tails it. */
+    /** Starts the relay's thread, which opens the stream where the last run stopped (or catches up), then tails it. */
     public static ChangeStreamRelay start(MongoCollection<Document> queries, QueryPublisher publisher, RelayState state,
-                                          Settings settings) {
-        ChangeStreamRelay relay = new ChangeStreamRelay(queries, publisher, state, settings);
-        relay.savedToken = state.loadToken();
-        relay.openAtSavedPosition();
+                                          RelayState.Lease lease, Settings settings) {
+        ChangeStreamRelay relay = new ChangeStreamRelay(queries, publisher, state, lease, settings);
         relay.thread.start();
         return relay;
-    }
-
-    private void openAtSavedPosition() {
-        if (savedToken != null) {
-            try {
-                cursor = open(savedToken);
-                LOG.info("relay resumes {} from its saved position", queries.getNamespace());
-                return;
-            } catch (MongoException e) {
-                LOG.warn("relay cannot resume {} from its saved position ({}); catching up with a scan",
-                        queries.getNamespace(), e.getMessage());
-            }
-        }
-        cursor = open(null);
-        long caughtUp = 0;
-        try (MongoCursor<Document> unprocessed = queries.find(Filters.ne("processed", true)).iterator()) {
-            while (unprocessed.hasNext()) {
-                caughtUp += publisher.publishIfUnprocessed(unprocessed.next()) ? 1 : 0;
-            }
-        }
-        LOG.info("relay watching {}; catch-up scan published {} unprocessed queries", queries.getNamespace(), caughtUp);
-        checkpoint();
-    }
-
-    private MongoChangeStreamCursor<ChangeStreamDocument<Document>> open(BsonDocument resumeAfter) {
-        var stream = queries.watch().fullDocument(FullDocument.UPDATE_LOOKUP).batchSize(1000)
-                .maxAwaitTime(1, TimeUnit.SECONDS);
-        return (resumeAfter == null ? stream : stream.resumeAfter(resumeAfter)).cursor();
     }
 
     @Override
     public void run() {
         try {
             while (running) {
-                step();
+                try {
+                    if (cursor == null) {
+                        phase = Phase.OPENING;
+                        open();
+                        continue;
+                    }
+                    step();
+                } catch (MongoException | QueryPublisher.PublishFailedException e) {
+                    closeCursor();
+                    backOff(e);
+                }
             }
-            checkpoint();
+            finalCheckpoint();
+            phase = Phase.STOPPED;
+        } catch (LeaseLostException e) {
+            LOG.warn("relay stops: {}", e.getMessage());
+            end(Phase.LEASE_LOST, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            endedBy(e);
-        } catch (MongoException e) {
-            LOG.warn("relay stopped without saving its position: {}", e.toString());
-            endedBy(e);
-        } catch (RuntimeException | Error e) {
-            endedBy(e);
+            end(Phase.STOPPED, e);
+        } catch (RuntimeException e) { // logged here and reported by phase(): the leader starts a new relay
+            LOG.error("relay died", e);
+            end(Phase.DIED, e);
+        } catch (Error e) {
+            end(Phase.DIED, e);
             throw e;
         } finally {
-            cursor.close();
+            closeCursor();
         }
     }
 
-    /** Only a relay that was not asked to stop has died: nothing relays any more, though the lease is held. */
-    private void endedBy(Throwable e) {
-        if (running) {
-            problem = e.toString();
+    private void end(Phase ended, Throwable cause) {
+        lastFailure = cause.toString();
+        phase = ended;
+    }
+
+    private void open() {
+        if (!claimed) {
+            savedToken = state.claimToken(lease);
+            claimed = true;
+        }
+        if (savedToken != null) {
+            try {
+                cursor = watch(savedToken);
+                LOG.info("relay resumes {} from its saved position", queries.getNamespace());
+                tailing();
+                return;
+            } catch (MongoServerException e) {
+                LOG.warn("relay cannot resume {} from its saved position ({}); catching up with a scan",
+                        queries.getNamespace(), e.getMessage());
+            }
+        }
+        cursor = watch(null);
+        if (catchUp()) {
+            checkpoint();
+            tailing();
+        } else {
+            closeCursor(); // closed meanwhile: the scan is incomplete, so its position must not be saved
         }
     }
 
-    /** Null while the relay runs or after {@link #close()}; else why its thread died. */
-    public String problem() {
-        return problem;
+    private void tailing() {
+        phase = Phase.TAILING;
+        backoff = null;
+        lastFailure = null;
+    }
+
+    private MongoChangeStreamCursor<ChangeStreamDocument<Document>> watch(BsonDocument resumeAfter) {
+        var stream = queries.watch().fullDocument(FullDocument.UPDATE_LOOKUP).batchSize(1000)
+                .maxAwaitTime(1, TimeUnit.SECONDS);
+        return (resumeAfter == null ? stream : stream.resumeAfter(resumeAfter)).cursor();
+    }
+
+    /** Publishes every unprocessed query; false if the relay was closed before the end. */
+    private boolean catchUp() {
+        long seen = 0;
+        try (MongoCursor<Document> unprocessed = queries.find(Filters.ne("processed", true)).iterator()) {
+            while (unprocessed.hasNext()) {
+                if (!running) {
+                    return false;
+                }
+                publisher.publish(unprocessed.next(), failures);
+                if (++seen % settings.checkpointEvents() == 0) {
+                    publisher.settle(failures);
+                    state.confirm(lease);
+                }
+            }
+        }
+        LOG.info("relay watching {}; catch-up scan read {} unprocessed queries", queries.getNamespace(), seen);
+        return true;
     }
 
     private void step() throws InterruptedException {
-        try {
-            ChangeStreamDocument<Document> event = cursor.tryNext();
-            if (event != null) {
-                try {
-                    relay(event);
-                } catch (RuntimeException e) { // an event it cannot read must not stop the relay
-                    LOG.error("cannot relay change event {}: {}", event.getDocumentKey(), e.toString());
-                }
-                eventsSinceCheckpoint++;
+        ChangeStreamDocument<Document> event = cursor.tryNext();
+        if (event != null) {
+            if (UpdateDecision.relays(event)) {
+                publisher.publish(event.getFullDocument(), failures);
             }
-            if (eventsSinceCheckpoint >= settings.checkpointEvents()
-                    || System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {
-                checkpoint();
-            }
-            if (event == null) {
-                Thread.sleep(settings.idlePause().toMillis());
-            }
-        } catch (MongoException e) {
-            LOG.warn("change stream on {} failed, reopening from the saved position in 1 s: {}",
-                    queries.getNamespace(), e.toString());
-            Thread.sleep(1000);
-            reopen();
+            eventsSinceCheckpoint++;
         }
-    }
-
-    private void relay(ChangeStreamDocument<Document> event) {
-        OperationType type = event.getOperationType();
-        if (type == OperationType.INSERT || type == OperationType.REPLACE
-                || type == OperationType.UPDATE && isReset(event)) {
-            publisher.publishIfUnprocessed(event.getFullDocument());
+        if (eventsSinceCheckpoint >= settings.checkpointEvents()
+                || System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {
+            checkpoint();
         }
-    }
-
-    /**
-     * Whether an update asks for the query to be classified again. MongoDB says which fields an
-     * update set: {@code processed} must be one of them (the sink's updates set it to true or leave
-     * it alone). A server that does not say (mongo-java-server) is judged by the document looked
-     * up: unprocessed and not marked failed by the sink, so a dead-lettered query is not relayed
-     * again and again.
-     */
-    private static boolean isReset(ChangeStreamDocument<Document> event) {
-        var description = event.getUpdateDescription();
-        if (description != null && description.getUpdatedFields() != null) {
-            return description.getUpdatedFields().containsKey("processed");
+        if (event == null) {
+            stopping.await(settings.idlePause().toMillis(), TimeUnit.MILLISECONDS);
         }
-        Document query = event.getFullDocument();
-        return query != null && !"failed".equals(query.get("status"));
     }
 
     /** Saves the stream's position once Kafka has acknowledged everything before it. */
     private void checkpoint() {
-        publisher.flush();
+        publisher.settle(failures);
         eventsSinceCheckpoint = 0;
         lastCheckpointNanos = System.nanoTime();
-        if (publisher.failed() > failedAtCheckpoint) {
-            failedAtCheckpoint = publisher.failed();
-            LOG.warn("some queries were not published to Kafka; relaying again from the saved position");
-            reopen();
-            return;
-        }
         BsonDocument token = cursor.getResumeToken();
         if (token != null && !token.equals(savedToken)) {
-            state.saveToken(token);
+            state.saveToken(lease, token);
             savedToken = token;
         }
     }
 
-    private void reopen() {
-        try {
-            cursor.close();
-        } catch (MongoException ignored) {
-            // the old cursor went with its connection; nothing to release
+    private void finalCheckpoint() {
+        if (cursor == null) {
+            return;
         }
         try {
-            openAtSavedPosition();
-        } catch (MongoException e) {
-            LOG.warn("cannot reopen the change stream yet: {}", e.toString());
+            checkpoint();
+        } catch (MongoException | QueryPublisher.PublishFailedException e) {
+            LOG.warn("relay stopped without saving its last position (the next relay publishes again from the one before): {}",
+                    e.toString());
         }
     }
 
-    /** Stops tailing, saves the position, closes the stream. */
+    private void backOff(RuntimeException e) throws InterruptedException {
+        backoff = backoff == null ? FIRST_BACKOFF : backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+        lastFailure = e.toString();
+        phase = Phase.BACKING_OFF;
+        LOG.warn("relay on {} failed; opening again from the saved position in {} s: {}", queries.getNamespace(),
+                backoff.toSeconds(), e.toString());
+        stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void closeCursor() {
+        if (cursor == null) {
+            return;
+        }
+        try {
+            cursor.close();
+        } catch (MongoException ignored) {
+            // the cursor went with its connection; nothing to release
+        }
+        cursor = null;
+    }
+
+    /** What the thread is doing. */
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Whether the thread has ended (closed, lease lost, or died). */
+    public boolean ended() {
+        return !thread.isAlive();
+    }
+
+    /** Null while the relay opens or tails; else why it is not relaying. */
+    public String notRelaying() {
+        Phase now = phase;
+        return switch (now) {
+            case OPENING, TAILING -> null;
+            case BACKING_OFF -> "not running: restarting after " + lastFailure;
+            case STOPPED -> "not running: stopped";
+            case LEASE_LOST -> "not running: lease lost (" + lastFailure + ")";
+            case DIED -> "not running: died: " + lastFailure;
+        };
+    }
+
+    /** Stops tailing (or scanning), saves the position, closes the stream. */
     @Override
     public void close() throws InterruptedException {
         running = false;
+        stopping.countDown();
         thread.join(Duration.ofSeconds(30).toMillis());
     }
 }

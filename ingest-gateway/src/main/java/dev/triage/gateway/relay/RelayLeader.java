@@ -8,31 +8,40 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Runs the relay only while this gateway holds the relay lease, so that one relay is active among
- * several gateways. Every third of the lease's time it takes or renews the lease; with it, the relay
- * runs; without it (another holder, or MongoDB unreachable, so the lease may expire), the relay
- * is stopped. A holder that dies stops renewing, and another gateway takes over once the lease
- * expires: within {@code ttl} plus a third of it.
+ * several gateways. Every third of the lease's time (server time, see {@link RelayState}) it takes
+ * or renews the lease, on its own thread, so a long catch-up scan on the relay's thread does not
+ * stop the renewals. With the lease, the relay runs; without it (another holder, or MongoDB
+ * unreachable, so the lease may expire), the relay is stopped. A holder that dies stops renewing,
+ * and another gateway takes over once the lease expires: within {@code ttl} plus a third of it.
  *
- * <p>{@link #problem()} says when this gateway can no longer relay although it may hold the lease:
- * the lease task died (it is never run again) or the relay it started died.
+ * <p>A relay whose thread ended by itself is noticed at the next tick: one that lost its lease is
+ * dropped (the lease is no longer renewed); one that died is started again, and after
+ * {@link #MAX_DEATHS} deaths in a row without ever tailing, this gateway gives the lease up for
+ * good and {@link #problem()} says why (so {@code /health} asks for a restart).
  */
 public final class RelayLeader implements AutoCloseable {
 
+    static final int MAX_DEATHS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(RelayLeader.class);
 
     private final RelayState state;
     private final String owner;
     private final Duration ttl;
-    private final Supplier<ChangeStreamRelay> startRelay;
+    private final Function<RelayState.Lease, ChangeStreamRelay> startRelay;
     private final ScheduledExecutorService ticks;
-    private volatile ChangeStreamRelay relay; // read without the lock by problem(): /health must not wait for a tick
+    // changed under the lock; volatile because problem() and notRelaying() read them without it
+    private volatile RelayState.Lease lease;
+    private volatile ChangeStreamRelay relay;
+    private volatile String gaveUp;
     private volatile String tickProblem;
+    private volatile String leaseProblem;
+    private int deaths;
 
-    private RelayLeader(RelayState state, String owner, Duration ttl, Supplier<ChangeStreamRelay> startRelay) {
+    private RelayLeader(RelayState state, String owner, Duration ttl, Function<RelayState.Lease, ChangeStreamRelay> startRelay) {
         this.state = state;
         this.owner = owner;
         this.ttl = ttl;
@@ -44,8 +53,9 @@ public final class RelayLeader implements AutoCloseable {
         });
     }
 
-    /** Tries for the lease at once (so the relay runs on return when it could), then keeps trying. */
-    public static RelayLeader start(RelayState state, String owner, Duration ttl, Supplier<ChangeStreamRelay> startRelay) {
+    /** Tries for the lease at once (so the relay starts on return when it could), then keeps trying. */
+    public static RelayLeader start(RelayState state, String owner, Duration ttl,
+                                    Function<RelayState.Lease, ChangeStreamRelay> startRelay) {
         RelayLeader leader = new RelayLeader(state, owner, ttl, startRelay);
         leader.tick();
         long every = Math.max(1, ttl.toMillis() / 3);
@@ -65,23 +75,47 @@ public final class RelayLeader implements AutoCloseable {
     }
 
     private synchronized void tick() {
-        boolean held;
-        try {
-            held = state.acquire(owner, ttl);
-        } catch (MongoException e) {
-            LOG.warn("cannot renew the relay lease: {}", e.toString());
-            held = false;
+        if (gaveUp != null) {
+            return;
         }
+        if (relay != null && relay.ended()) {
+            relayEnded();
+        }
+        if (gaveUp != null) {
+            return;
+        }
+        RelayState.Lease held;
         try {
-            if (held && relay == null) {
-                LOG.info("this gateway ({}) holds the relay lease; relaying", owner);
-                relay = startRelay.get();
-            } else if (!held && relay != null) {
-                LOG.warn("relay lease lost; stopping this gateway's relay");
-                stopRelay();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("relay cannot start yet: {}", e.toString());
+            held = state.acquire(owner, lease, ttl);
+            leaseProblem = null;
+            lease = held;
+        } catch (MongoException e) {
+            // the lease may expire meanwhile, so the relay stops; the tenure is kept: if nobody took
+            // the lease over, the next tick renews it instead of waiting for it to expire
+            LOG.warn("cannot renew the relay lease: {}", e.toString());
+            leaseProblem = "cannot take or renew the relay lease: " + e;
+            held = null;
+        }
+        if (held != null && relay == null) {
+            LOG.info("this gateway ({}) holds the relay lease (epoch {}); relaying", owner, held.epoch());
+            relay = startRelay.apply(held);
+        } else if (held == null && relay != null) {
+            LOG.warn("relay lease lost; stopping this gateway's relay");
+            stopRelay();
+        } else if (relay != null && relay.phase() == ChangeStreamRelay.Phase.TAILING) {
+            deaths = 0;
+        }
+    }
+
+    private void relayEnded() {
+        ChangeStreamRelay ended = relay;
+        stopRelay();
+        if (ended.phase() == ChangeStreamRelay.Phase.DIED && ++deaths >= MAX_DEATHS) {
+            gaveUp = "the relay died " + deaths + " times in a row, last: " + ended.notRelaying();
+            LOG.error("{}; this gateway gives the relay lease up", gaveUp);
+            releaseLease();
+        } else {
+            LOG.warn("the relay ended ({}); starting it again if this gateway still holds the lease", ended.notRelaying());
         }
     }
 
@@ -94,11 +128,39 @@ public final class RelayLeader implements AutoCloseable {
         relay = null;
     }
 
-    /** Null while the lease task runs and the relay, if this gateway runs it, too; else why not. */
+    private void releaseLease() {
+        RelayState.Lease held = lease;
+        lease = null;
+        if (held == null) {
+            return;
+        }
+        try {
+            state.release(held);
+        } catch (MongoException e) {
+            LOG.warn("cannot release the relay lease; it expires in {} s: {}", ttl.toSeconds(), e.toString());
+        }
+    }
+
+    /** Null while the lease task runs and the relay was not given up; else why (for {@code /health}). */
     public String problem() {
+        return tickProblem != null ? tickProblem : gaveUp;
+    }
+
+    /**
+     * Null when this gateway relays or does not hold the lease (another gateway relays); else why
+     * it should relay but does not (for {@code /ready}).
+     */
+    public String notRelaying() {
+        String problem = problem();
+        if (problem != null) {
+            return "not running: " + problem;
+        }
         ChangeStreamRelay current = relay;
-        String relayProblem = current == null ? null : current.problem();
-        return tickProblem != null ? tickProblem : relayProblem == null ? null : "the relay stopped: " + relayProblem;
+        if (current != null) {
+            return current.notRelaying();
+        }
+        String unknown = leaseProblem; // unknown whether another gateway relays
+        return unknown == null ? null : "not running: " + unknown;
     }
 
     /** Stops the relay (saving its position) and gives the lease up for another gateway. */
@@ -107,11 +169,7 @@ public final class RelayLeader implements AutoCloseable {
         ticks.shutdownNow();
         if (relay != null) {
             stopRelay();
-            try {
-                state.release(owner);
-            } catch (MongoException e) {
-                LOG.warn("cannot release the relay lease; it expires in {} s: {}", ttl.toSeconds(), e.toString());
-            }
         }
+        releaseLease();
     }
 }

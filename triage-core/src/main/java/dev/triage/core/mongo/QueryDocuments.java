@@ -18,7 +18,8 @@ import java.util.Map;
  * Turns a {@code queries} document into a conversation. A plain {@code text} becomes one customer
  * message; {@code messages: [{sender, text}]} is taken as it is. Entries that are not messages are
  * left out, so a document with nothing usable becomes an empty conversation, which the classifier
- * dead-letters with its reason instead of it being lost here.
+ * dead-letters with its reason instead of it being lost here. An {@code _id} that cannot be carried
+ * throws {@link QueryIds.UnsupportedIdException}, for the caller to mark the query failed.
  */
 public final class QueryDocuments {
 
@@ -28,8 +29,8 @@ public final class QueryDocuments {
     }
 
     public static ConversationEnvelope toConversation(Document query, Source source, Instant receivedAt) {
-        Object id = query.get("_id");
-        return ConversationEnvelope.of(String.valueOf(id), QueryIds.typeOf(id), source, messages(query),
+        QueryIds.WireId id = QueryIds.of(query.get("_id"));
+        return ConversationEnvelope.of(id.text(), id.type(), source, messages(query),
                 metadata(query.get("metadata")), receivedAt);
     }
 

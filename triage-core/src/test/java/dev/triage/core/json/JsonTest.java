@@ -62,9 +62,9 @@ class JsonTest {
         assertThatThrownBy(() -> Json.decode("{\"v\":1,\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8), ConversationEnvelope.class))
                 .isInstanceOf(PayloadException.class).hasMessageContaining("id_type");
         assertThatThrownBy(() -> Json.decode("""
-                {"v":1,"id":"1","id_type":"uuid","source":"api","messages":[],"received_at":"2026-11-27T10:15:30Z"}"""
+                {"v":1,"id":"1","id_type":"guid","source":"api","messages":[],"received_at":"2026-11-27T10:15:30Z"}"""
                 .getBytes(StandardCharsets.UTF_8), ConversationEnvelope.class))
-                .isInstanceOf(PayloadException.class).hasMessageContaining("uuid");
+                .isInstanceOf(PayloadException.class).hasMessageContaining("guid");
     }
 
     @Test

@@ -1,0 +1,114 @@
+package dev.triage.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triage.core.json.Json;
+import dev.triage.gateway.GatewayService;
+import dev.triage.localstack.EmbeddedKafka;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The relay through a long catch-up scan beside a second gateway, and through a MongoDB restart. */
+class RelayRecoveryIT {
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+
+    RelayTestStack stack;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void start(TestInfo test, @TempDir Path mongoDir) {
+        String name = test.getTestMethod().orElseThrow().getName();
+        stack = new RelayTestStack(kafka.bootstrapServers(), name, name.contains("Restart") ? mongoDir : null);
+    }
+
+    @AfterEach
+    void stop() {
+        stack.close();
+    }
+
+    /**
+     * The scan lasts longer than the lease: the lease is renewed meanwhile, so the second gateway
+     * never scans too. (Before, the lease task ran the scan itself and renewed nothing meanwhile:
+     * each gateway scanned, in turn, again and again.) The wait counts records by end offsets:
+     * reading 80 000 records in a loop would starve the gateways of CPU on a small machine.
+     */
+    @Test
+    void aLongCatchUpScanKeepsTheLeaseFromASecondGateway() {
+        int queries = 80_000;
+        for (int from = 0; from < queries; from += 5000) { // in slices: one insertMany of 80 000 is slow on the embedded server
+            int start = from;
+            stack.queries.insertMany(IntStream.range(start, start + 5000).mapToObj(i -> new Document("_id", "q-" + i)
+                    .append("text", "query " + i).append("processed", false)).toList());
+        }
+        Duration ttl = Duration.ofSeconds(3);
+        long scanStarted = System.nanoTime();
+        CompletableFuture<GatewayService> first = CompletableFuture.supplyAsync(() -> stack.gateway(ttl));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> stack.publishedRecords() > 0);
+        GatewayService second = stack.gateway(ttl);
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> stack.publishedRecords() >= queries);
+        long scanMillis = (System.nanoTime() - scanStarted) / 1_000_000;
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> stack.publishedRecords() == queries);
+        assertThat(scanMillis).as("the scan must outlast the lease for this test to mean anything")
+                .isGreaterThan(ttl.toMillis());
+        Map<String, Long> counts = stack.publishedKeyCounts(Duration.ofSeconds(120));
+        assertThat(counts).hasSize(queries).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
+        first.join().close();
+        second.close();
+    }
+
+    @Test
+    void aRelayWhoseStreamFailsRestartsItselfAndReadyReportsItMeanwhile() throws Exception {
+        insert(0, 5);
+        GatewayService gateway = stack.gateway(Duration.ofSeconds(30));
+        stack.awaitDistinct(5, Duration.ofSeconds(30));
+
+        stack.stopMongo();
+        await().atMost(Duration.ofSeconds(30)).until(() -> relayCheck(gateway).startsWith("not running"));
+        stack.startMongo();
+        insert(5, 10);
+        stack.awaitDistinct(10, Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(30)).until(() -> relayCheck(gateway).equals("ok"));
+        assertThat(RelayTestStack.get(gateway, "/health").statusCode()).isEqualTo(200);
+    }
+
+    private static String relayCheck(GatewayService gateway) throws Exception {
+        HttpResponse<String> ready = RelayTestStack.get(gateway, "/ready");
+        JsonNode relay = Json.tree(ready.body().getBytes(StandardCharsets.UTF_8)).path("checks").path("relay");
+        return relay.isMissingNode() ? "missing" : relay.asText();
+    }
+
+    private void insert(int from, int to) {
+        stack.queries.insertMany(IntStream.range(from, to).mapToObj(i -> new Document("_id", "q-" + i)
+                .append("text", "query " + i).append("processed", false)).toList());
+    }
+}
