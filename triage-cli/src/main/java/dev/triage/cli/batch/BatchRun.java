@@ -3,6 +3,7 @@ package dev.triage.cli.batch;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Updates;
 import dev.triage.classifier.ClassifierConfig;
 import dev.triage.classifier.ClassifierService;
 import dev.triage.cli.Progress;
@@ -105,6 +106,7 @@ final class BatchRun {
     private final SinkConfig sink;
     private final MongoCollection<Document> queries;
     private final MongoCollection<Document> results;
+    private int published;
 
     BatchRun(Env env, MongoCollection<Document> queries, MongoCollection<Document> results) {
         this.runId = "batch-" + RUN_TIME.format(Instant.now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
@@ -150,7 +152,7 @@ final class BatchRun {
                 LOG.debug("run {}: classifier and sink started", runId);
                 ids = publish(unprocessed, opened);
                 System.err.printf("classifying %d unprocessed queries (run %s)%n", ids.size(), runId);
-                settled = awaitCommitted(admin, ids.size(), deadline);
+                settled = awaitCommitted(admin, published, deadline);
                 LOG.debug("run {}: {}; stopping the classifier and the sink", runId,
                         settled ? "every outcome is written" : "stopped waiting");
             } finally {
@@ -176,8 +178,18 @@ final class BatchRun {
         List<Object> ids = new ArrayList<>();
         Instant now = Instant.now();
         for (Document query : unprocessed) {
-            ConversationEnvelope c = QueryDocuments.toConversation(query, Source.BATCH, now);
+            ConversationEnvelope c;
+            try {
+                c = QueryDocuments.toConversation(query, Source.BATCH, now);
+            } catch (QueryIds.UnsupportedIdException e) { // cannot travel through Kafka: failed, with the reason
+                ids.add(query.get("_id"));
+                queries.updateOne(Filters.eq("_id", query.get("_id")), Updates.combine(Updates.set("status", "failed"),
+                        Updates.set("last_error", "INVALID_PAYLOAD: " + e.getMessage()), Updates.currentDate("updated_at")));
+                LOG.error("run {}: query {} marked failed: {}", runId, query.get("_id"), e.getMessage());
+                continue;
+            }
             ids.add(QueryIds.toBson(c.id(), c.idType()));
+            published++;
             producer.send(new ProducerRecord<>(kafka.topics().conversations(), c.id().getBytes(StandardCharsets.UTF_8),
                     Json.encode(c)));
         }
