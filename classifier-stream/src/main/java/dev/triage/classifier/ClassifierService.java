@@ -65,7 +65,7 @@ public final class ClassifierService implements AutoCloseable {
             Classifier classifier = opened.add(Providers.create(config.llm(), config.maxConcurrent(), scheduler, registry));
             ParallelWorker worker = startWorker(config, classifier, registry, opened);
             if (config.stats() != null) {
-                opened.add(StatsService.start(config.kafka(), "triage-stats", config.stats()));
+                opened.add(StatsService.start(config.kafka(), StatsService.APPLICATION_ID, config.stats()));
             }
             LOG.info("classifier started: model {}, up to {} in flight, group {}, reading {}", classifier.model(),
                     config.maxConcurrent(), config.groupId(), config.kafka().topics().conversations());

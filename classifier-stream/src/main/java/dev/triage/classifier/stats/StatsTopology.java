@@ -1,65 +1,95 @@
 package dev.triage.classifier.stats;
 
 import dev.triage.core.json.Json;
-import dev.triage.core.json.PayloadException;
-import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.StatCount;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Counts classifications per intent, topic and sentiment in 1-minute and 1-hour tumbling windows
- * (by record time, 30 s grace for late records) from the classifications topic into the stats
- * topic. Each update of a count is emitted; the latest value per key is the count. Records that
- * are not results are skipped (the sink dead-letters them).
+ * Counts classification results per intent, topic and sentiment in 1-minute and 1-hour buckets,
+ * exactly: each query counts once, in the bucket of its latest result's {@code classified_at}.
+ *
+ * <p>The classifications topic may carry a query's result more than once (redelivery after a
+ * crash, a replay, {@code reprocess}); the sink upserts them into one document. So the results are
+ * first made a table keyed by query ({@value #RESULTS_STORE}): a repeated result replaces the
+ * previous one. Each bucket's counts are an aggregate of that table, all three dimensions in one
+ * {@link BucketCounts}: a replaced result is taken from its old bucket and labels and added to the
+ * new ones. Nothing is windowed, so nothing expires: a result read late (a backlog after a long
+ * stop, partitions read at different speeds) still counts in its own bucket, and no record is
+ * dropped. Every update of a bucket publishes all its labels as {@link StatCount}s keyed
+ * {@code window|start|dimension|label}, all of one bucket to one partition of the stats topic, in
+ * the order they changed. Records that are not results are skipped (the sink dead-letters them).
+ *
+ * <p>The tables grow with the queries (one small entry each) and the buckets: the price of
+ * recognising a duplicate whenever it comes.
  */
 public final class StatsTopology {
 
-    static final Duration GRACE = Duration.ofSeconds(30);
+    static final String RESULTS_STORE = "stats-results";
+    /** The bucket sizes, by their name in {@link StatCount#window()}; built in this order, which names the nodes. */
+    static final List<Window> WINDOWS = List.of(new Window("1m", Duration.ofMinutes(1)), new Window("1h", Duration.ofHours(1)));
+
+    private static final Serde<CountedResult> RESULT = json(CountedResult.class);
+    private static final Serde<BucketCounts> COUNTS = json(BucketCounts.class);
+
+    /** All labels of one bucket ({@code window|start}, the key's first two parts) to one partition. */
+    private static final StreamPartitioner<String, byte[]> BY_BUCKET = (topic, key, value, partitions) -> {
+        String bucket = key.substring(0, key.indexOf('|', key.indexOf('|') + 1));
+        return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(bucket.getBytes(StandardCharsets.UTF_8))) % partitions));
+    };
+
+    record Window(String name, Duration size) {
+    }
 
     private StatsTopology() {
     }
 
     public static void build(StreamsBuilder builder, String classifications, String stats) {
-        KGroupedStream<String, String> labels = builder
+        KTable<String, CountedResult> latest = builder
                 .stream(classifications, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .flatMap((key, value) -> labelsOf(value))
-                .groupByKey(Grouped.with("labels", Serdes.String(), Serdes.String()));
-        count(labels, "1m", Duration.ofMinutes(1), stats);
-        count(labels, "1h", Duration.ofHours(1), stats);
+                .flatMap((key, value) -> CountedResult.of(value).map(r -> List.of(KeyValue.pair(r.query(), r)))
+                        .orElse(List.of()))
+                .repartition(Repartitioned.<String, CountedResult>as(RESULTS_STORE).withKeySerde(Serdes.String())
+                        .withValueSerde(RESULT))
+                .toTable(Named.as(RESULTS_STORE), Materialized.<String, CountedResult, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(RESULT));
+        WINDOWS.forEach(window -> count(latest, window.name(), window.size(), stats));
     }
 
-    private static void count(KGroupedStream<String, String> labels, String window, Duration size, String stats) {
-        labels.windowedBy(TimeWindows.ofSizeAndGrace(size, GRACE))
-                .count(Materialized.as("stats-" + window))
+    private static void count(KTable<String, CountedResult> latest, String window, Duration size, String stats) {
+        latest.groupBy((query, r) -> KeyValue.pair(r.bucketStart(size).toString(), r),
+                        Grouped.with("stats-bucket-" + window, Serdes.String(), RESULT))
+                .aggregate(BucketCounts::empty, (start, r, counts) -> counts.plus(r), (start, r, counts) -> counts.minus(r),
+                        Materialized.<String, BucketCounts, KeyValueStore<Bytes, byte[]>>as("stats-counts-" + window)
+                                .withKeySerde(Serdes.String()).withValueSerde(COUNTS))
                 .toStream()
-                .map((windowed, count) -> {
-                    String[] dimensionAndLabel = windowed.key().split("\\|", 2);
-                    StatCount stat = new StatCount(window, windowed.window().startTime(), windowed.window().endTime(),
-                            dimensionAndLabel[0], dimensionAndLabel[1], count);
-                    return KeyValue.pair(stat.key(), Json.encode(stat));
-                })
-                .to(stats, Produced.with(Serdes.String(), Serdes.ByteArray()));
+                .flatMap((start, counts) -> counts.statCounts(window, Instant.parse(start), size).stream()
+                        .map(stat -> KeyValue.pair(stat.key(), Json.encode(stat))).toList())
+                .to(stats, Produced.with(Serdes.String(), Serdes.ByteArray()).withStreamPartitioner(BY_BUCKET));
     }
 
-    private static List<KeyValue<String, String>> labelsOf(byte[] value) {
-        try {
-            ClassificationResult r = Json.decode(value, ClassificationResult.class);
-            return List.of(KeyValue.pair("intent|" + r.classification().intent(), ""),
-                    KeyValue.pair("topic|" + r.classification().topic(), ""),
-                    KeyValue.pair("sentiment|" + r.classification().sentiment(), ""));
-        } catch (PayloadException e) {
-            return List.of();
-        }
+    private static <T> Serde<T> json(Class<T> type) {
+        return Serdes.serdeFrom((topic, value) -> value == null ? null : Json.encode(value),
+                (topic, bytes) -> bytes == null ? null : Json.decode(bytes, type));
     }
 }

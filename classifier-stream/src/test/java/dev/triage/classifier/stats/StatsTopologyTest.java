@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -57,10 +58,7 @@ class StatsTopologyTest {
         send("cancellation", "billing", "neutral", T0.plusSeconds(70)); // next minute, same hour
         results.pipeInput(null, "not a result".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(71));
 
-        Map<String, Long> latest = stats.readKeyValuesToMap().entrySet().stream().collect(Collectors.toMap(
-                Map.Entry::getKey, e -> Json.decode(e.getValue(), StatCount.class).count()));
-
-        assertThat(latest).containsEntry("1m|2026-11-27T10:00:00Z|intent|refund_request", 2L)
+        assertThat(latest()).containsEntry("1m|2026-11-27T10:00:00Z|intent|refund_request", 2L)
                 .containsEntry("1m|2026-11-27T10:00:00Z|topic|billing", 1L)
                 .containsEntry("1m|2026-11-27T10:00:00Z|topic|delivery", 1L)
                 .containsEntry("1m|2026-11-27T10:01:00Z|intent|cancellation", 1L)
@@ -69,6 +67,51 @@ class StatsTopologyTest {
                 .containsEntry("1h|2026-11-27T10:00:00Z|sentiment|negative", 2L)
                 .containsEntry("1h|2026-11-27T10:00:00Z|sentiment|neutral", 1L)
                 .hasSize(4 + 3 + 6); // labels seen in minute 10:00, in minute 10:01, in the hour
+    }
+
+    @Test
+    void aResultDeliveredTwiceCountsOnce() {
+        ClassificationResult r = result("q1", "refund_request", "billing", "negative", T0);
+        results.pipeInput(key(r), Json.encode(r), T0);
+        results.pipeInput(key(r), Json.encode(r), T0.plusSeconds(5));
+
+        assertThat(latest()).containsEntry("1h|2026-11-27T10:00:00Z|intent|refund_request", 1L)
+                .containsEntry("1h|2026-11-27T10:00:00Z|topic|billing", 1L)
+                .containsEntry("1m|2026-11-27T10:00:00Z|sentiment|negative", 1L);
+    }
+
+    @Test
+    void aQueryClassifiedAgainMovesToItsNewLabelsAndBucket() {
+        ClassificationResult first = result("q1", "refund_request", "billing", "negative", T0);
+        ClassificationResult again = result("q1", "cancellation", "billing", "neutral", T0.plus(Duration.ofHours(1)));
+        results.pipeInput(key(first), Json.encode(first), T0);
+        results.pipeInput(key(again), Json.encode(again), T0.plus(Duration.ofHours(1)));
+
+        assertThat(latest()).containsEntry("1h|2026-11-27T10:00:00Z|intent|refund_request", 0L)
+                .containsEntry("1h|2026-11-27T10:00:00Z|topic|billing", 0L)
+                .containsEntry("1h|2026-11-27T11:00:00Z|intent|cancellation", 1L)
+                .containsEntry("1h|2026-11-27T11:00:00Z|sentiment|neutral", 1L);
+    }
+
+    @Test
+    void theSameIdOfAnotherTypeIsAnotherQuery() {
+        ClassificationResult asString = result("5f1d7a2b9c8e4a0012345678", "feedback", "product", "positive", T0);
+        ClassificationResult asObjectId = new ClassificationResult(1, asString.id(), IdType.OBJECT_ID, Source.MONGO,
+                asString.classification(), "offline", "v", 1, 0, null, T0);
+        results.pipeInput(key(asString), Json.encode(asString), T0);
+        results.pipeInput(key(asObjectId), Json.encode(asObjectId), T0);
+
+        assertThat(latest()).containsEntry("1h|2026-11-27T10:00:00Z|intent|feedback", 2L);
+    }
+
+    @Test
+    void aResultReadLongAfterNewerOnesStillCountsInItsOwnBucket() {
+        send("refund_request", "billing", "negative", T0.plus(Duration.ofHours(3)));
+        send("feedback", "product", "positive", T0); // a backlog read after a long stop
+
+        assertThat(latest()).containsEntry("1h|2026-11-27T10:00:00Z|intent|feedback", 1L)
+                .containsEntry("1m|2026-11-27T10:00:00Z|topic|product", 1L)
+                .containsEntry("1h|2026-11-27T13:00:00Z|intent|refund_request", 1L);
     }
 
     @Test
@@ -81,9 +124,23 @@ class StatsTopologyTest {
                 Instant.parse("2026-11-27T11:00:00Z"), "intent", "feedback", 1));
     }
 
+    /** The latest count per stats key, as the sink keeps it. */
+    private Map<String, Long> latest() {
+        return stats.readKeyValuesToMap().entrySet().stream().collect(Collectors.toMap(
+                Map.Entry::getKey, e -> Json.decode(e.getValue(), StatCount.class).count()));
+    }
+
     private void send(String intent, String topic, String sentiment, Instant at) {
-        ClassificationResult r = new ClassificationResult(1, "id-" + at, IdType.STRING, Source.API,
-                new Classification(intent, topic, sentiment), "offline", "v", 1, 0, null, at);
-        results.pipeInput(r.id().getBytes(StandardCharsets.UTF_8), Json.encode(r), at);
+        ClassificationResult r = result("id-" + at, intent, topic, sentiment, at);
+        results.pipeInput(key(r), Json.encode(r), at);
+    }
+
+    private static ClassificationResult result(String id, String intent, String topic, String sentiment, Instant at) {
+        return new ClassificationResult(1, id, IdType.STRING, Source.API, new Classification(intent, topic, sentiment),
+                "offline", "v", 1, 0, null, at);
+    }
+
+    private static byte[] key(ClassificationResult r) {
+        return r.id().getBytes(StandardCharsets.UTF_8);
     }
 }

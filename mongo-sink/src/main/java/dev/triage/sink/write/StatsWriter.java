@@ -1,6 +1,7 @@
 package dev.triage.sink.write;
 
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
@@ -18,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Keeps the latest count of each (window, label) in the {@code stats} collection: one document per
- * stats key, replaced by every newer count (idempotent under redelivery).
+ * stats key, replaced by every newer count (idempotent under redelivery). A count of 0 (every
+ * result with that label in that window was classified again into another) removes the document,
+ * so that {@code GET /stats} lists only labels that have results.
  */
 public final class StatsWriter {
 
@@ -34,11 +37,17 @@ public final class StatsWriter {
         if (latest.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        List<WriteModel<Document>> writes = latest.values().stream().<WriteModel<Document>>map(c -> new ReplaceOneModel<>(
-                Filters.eq("_id", c.key()), new Document("_id", c.key()).append("window", c.window())
+        List<WriteModel<Document>> writes = latest.values().stream().map(StatsWriter::write).toList();
+        return Publishers.first(stats.bulkWrite(writes, new BulkWriteOptions().ordered(false))).thenApply(done -> null);
+    }
+
+    private static WriteModel<Document> write(StatCount c) {
+        if (c.count() == 0) {
+            return new DeleteOneModel<>(Filters.eq("_id", c.key()));
+        }
+        return new ReplaceOneModel<>(Filters.eq("_id", c.key()), new Document("_id", c.key()).append("window", c.window())
                 .append("window_start", Date.from(c.windowStart())).append("window_end", Date.from(c.windowEnd()))
                 .append("dimension", c.dimension()).append("label", c.label()).append("count", c.count()),
-                new ReplaceOptions().upsert(true))).toList();
-        return Publishers.first(stats.bulkWrite(writes, new BulkWriteOptions().ordered(false))).thenApply(done -> null);
+                new ReplaceOptions().upsert(true));
     }
 }
