@@ -173,7 +173,7 @@ final class CrashRun {
             }
             try (MongoClient client = MongoClients.create(mongoUri + "/?serverSelectionTimeoutMS=5000&connectTimeoutMS=2000")) {
                 processes.get("local").start();
-                awaitReady(gatewayPort);
+                awaitReady(gatewayPort, processes.get("local"));
                 for (String service : List.of("gateway", "classifier", "sink")) {
                     processes.get(service).start();
                 }
@@ -386,10 +386,13 @@ final class CrashRun {
         return slices;
     }
 
-    private static void awaitReady(int gatewayPort) throws InterruptedException {
+    private static void awaitReady(int gatewayPort, ServiceProcess local) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
+            if (!local.alive()) {
+                throw new IllegalStateException("triage local exited with " + local.exitCode() + "; see " + local.log());
+            }
             try {
                 HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + gatewayPort
                         + "/ready")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
@@ -401,7 +404,7 @@ final class CrashRun {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("triage local did not become ready within 2 minutes");
+        throw new IllegalStateException("triage local did not become ready within 2 minutes; see " + local.log());
     }
 
     private static int freePort() throws IOException {

@@ -6,9 +6,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One {@code triage} command run as a process of its own (this JVM's class path), so that it can
@@ -30,10 +32,16 @@ final class ServiceProcess implements AutoCloseable {
     ServiceProcess(String name, List<String> args, Map<String, String> env, Path dir) {
         this.name = name;
         this.command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), TriageCli.class.getName()));
+                "-Xmx512m", "-cp", absoluteClassPath(), TriageCli.class.getName()));
         this.command.addAll(args);
         this.env = Map.copyOf(env);
         this.log = dir.resolve(name + ".log").toFile();
+    }
+
+    /** This JVM's class path with every entry absolute: the process runs in {@code dir}. */
+    private static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
     }
 
     String name() {
