@@ -76,4 +76,14 @@ class EnvTest {
         assertThat(mongo.toString()).contains("mongodb://app:****@db:27017/x").doesNotContain("s3cret");
         assertThat(mongo.uri()).contains("s3cret");
     }
+
+    @Test
+    void mongoDefaultsAreTheOriginalSystems() {
+        MongoSettings mongo = MongoSettings.fromEnv(new Env(Map.of()));
+
+        assertThat(mongo.uri()).isEqualTo("mongodb://localhost:27017");
+        assertThat(mongo.database()).isEqualTo("customer_support");
+        assertThat(mongo.queriesCollection()).isEqualTo("queries");
+        assertThat(mongo.resultsCollection()).isEqualTo("results");
+    }
 }
