@@ -81,22 +81,26 @@ class BatchCommandIT {
                 .append("text", "I want a refund for order " + i).append("processed", false)).toList());
         queries.insertOne(new Document("_id", "done").append("text", "old").append("processed", true));
         queries.insertOne(new Document("_id", "empty").append("processed", false));
+        queries.insertOne(new Document("_id", "huge").append("text", "x".repeat(1_200_000)).append("processed", false));
         Path stats = dir.resolve("stats.json");
 
         CliRun run = batch("--output", stats.toString());
 
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
         JsonNode printed = Json.tree(Files.readAllBytes(stats));
-        assertThat(printed.get("documents_processed").asInt()).isEqualTo(51);
+        assertThat(printed.get("documents_processed").asInt()).isEqualTo(52);
         assertThat(printed.get("successful").asInt()).isEqualTo(50);
-        assertThat(printed.get("failed").asInt()).isEqualTo(1);
+        assertThat(printed.get("failed").asInt()).isEqualTo(2);
         assertThat(printed.get("duration_s").asDouble()).isPositive();
         assertThat(printed.get("throughput_per_s").asDouble()).isPositive();
-        assertThat(run.out()).contains("\"documents_processed\":51").contains("\"run_id\":\"batch-");
+        assertThat(run.out()).contains("\"documents_processed\":52").contains("\"run_id\":\"batch-");
         assertThat(queries.countDocuments(Filters.eq("processed", true))).isEqualTo(51);
         assertThat(client.getDatabase("batch").getCollection("results").countDocuments()).isEqualTo(50);
         // written before batch returns: its sink stops with it
         assertThat(queries.find(Filters.eq("_id", "empty")).first().getString("status")).isEqualTo("failed");
+        // too large for Kafka: failed by the batch itself, with the reason, instead of waiting out --timeout
+        assertThat(queries.find(Filters.eq("_id", "huge")).first().getString("last_error"))
+                .startsWith("INVALID_PAYLOAD: Kafka refused it");
     }
 
     @Test

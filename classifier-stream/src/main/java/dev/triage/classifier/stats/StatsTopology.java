@@ -27,12 +27,13 @@ import java.util.Set;
 
 /**
  * Counts classification results per intent, topic and sentiment in 1-minute and 1-hour buckets,
- * exactly: each query counts once, in the bucket of its latest result's {@code classified_at}.
+ * exactly: each query counts once, in the bucket of its newest result's {@code classified_at}.
  *
  * <p>The classifications topic may carry a query's result more than once (redelivery after a
  * crash, a replay, {@code reprocess}); the sink upserts them into one document. So the results are
  * first made a table keyed by query ({@value #RESULTS_STORE}): a repeated result replaces the
- * previous one. Each bucket's counts are an aggregate of that table, all three dimensions in one
+ * previous one unless it is older (the sink's newer-wins rule, so that the counts follow the
+ * {@code results} documents even when an old result is replayed late). Each bucket's counts are an aggregate of that table, all three dimensions in one
  * {@link BucketCounts}: a replaced result is taken from its old bucket and labels and added to the
  * new ones. Nothing is windowed, so nothing expires: a result read late (a backlog after a long
  * stop, partitions read at different speeds) still counts in its own bucket, and no record is
@@ -71,8 +72,9 @@ public final class StatsTopology {
                         .orElse(List.of()))
                 .repartition(Repartitioned.<String, CountedResult>as(RESULTS_STORE).withKeySerde(Serdes.String())
                         .withValueSerde(RESULT))
-                .toTable(Named.as(RESULTS_STORE), Materialized.<String, CountedResult, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(RESULT));
+                .groupByKey()
+                .reduce(StatsTopology::newer, Named.as(RESULTS_STORE), Materialized.<String, CountedResult,
+                        KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE).withKeySerde(Serdes.String()).withValueSerde(RESULT));
         WINDOWS.forEach(window -> count(latest, window.name(), window.size(), stats));
     }
 
@@ -86,6 +88,11 @@ public final class StatsTopology {
                 .flatMap((start, counts) -> counts.statCounts(window, Instant.parse(start), size).stream()
                         .map(stat -> KeyValue.pair(stat.key(), Json.encode(stat))).toList())
                 .to(stats, Produced.with(Serdes.String(), Serdes.ByteArray()).withStreamPartitioner(BY_BUCKET));
+    }
+
+    /** The sink's rule: a result replaces only an older one (the later read of two equally new ones). */
+    static CountedResult newer(CountedResult kept, CountedResult next) {
+        return next.classifiedAt().isBefore(kept.classifiedAt()) ? kept : next;
     }
 
     private static <T> Serde<T> json(Class<T> type) {

@@ -94,6 +94,17 @@ class StatsTopologyTest {
     }
 
     @Test
+    void anOlderResultReadLateDoesNotReplaceTheNewerOneAsInTheSink() {
+        ClassificationResult newer = result("q1", "cancellation", "billing", "neutral", T0.plus(Duration.ofHours(1)));
+        ClassificationResult older = result("q1", "refund_request", "billing", "negative", T0);
+        results.pipeInput(key(newer), Json.encode(newer), T0.plus(Duration.ofHours(1)));
+        results.pipeInput(key(older), Json.encode(older), T0.plus(Duration.ofHours(2))); // a replayed old dead letter
+
+        assertThat(latest()).containsEntry("1h|2026-11-27T11:00:00Z|intent|cancellation", 1L)
+                .doesNotContainKey("1h|2026-11-27T10:00:00Z|intent|refund_request");
+    }
+
+    @Test
     void theSameIdOfAnotherTypeIsAnotherQuery() {
         ClassificationResult asString = result("5f1d7a2b9c8e4a0012345678", "feedback", "product", "positive", T0);
         ClassificationResult asObjectId = new ClassificationResult(1, asString.id(), IdType.OBJECT_ID, Source.MONGO,

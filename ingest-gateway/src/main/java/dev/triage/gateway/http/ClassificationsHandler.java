@@ -10,6 +10,7 @@ import io.javalin.http.Handler;
 import org.bson.BsonValue;
 import org.bson.Document;
 
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,10 @@ public final class ClassificationsHandler implements Handler {
         List<BsonValue> keys = QueryIds.candidates(id);
         Document result;
         try {
-            result = results.find(Filters.in("query_id", keys)).first();
+            List<Document> found = results.find(Filters.in("query_id", keys)).limit(keys.size()).into(new ArrayList<>());
+            // the first candidate wins: "123" is the API's conversation "123" before a query with _id 123
+            result = keys.stream().flatMap(key -> found.stream().filter(r -> key.equals(r.toBsonDocument().get("query_id"))))
+                    .findFirst().orElse(found.isEmpty() ? null : found.get(0));
         } catch (MongoException e) {
             throw ApiException.unavailable("stored classifications are not reachable right now, retry later", 5);
         }

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
+import dev.triage.core.mongo.ServerErrors;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -153,6 +154,9 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
                 tailing();
                 return;
             } catch (MongoServerException e) {
+                if (ServerErrors.isClusters(e.getCode())) {
+                    throw e; // a step-down or an outage, not a position the server cannot resume from: back off
+                }
                 LOG.warn("relay cannot resume {} from its saved position ({}); catching up with a scan",
                         queries.getNamespace(), e.getMessage());
             }
@@ -178,10 +182,14 @@ public final class ChangeStreamRelay implements Runnable, AutoCloseable {
         return (resumeAfter == null ? stream : stream.resumeAfter(resumeAfter)).cursor();
     }
 
-    /** Publishes every unprocessed query; false if the relay was closed before the end. */
+    /**
+     * Publishes every unprocessed query not marked failed (a failed one is classified again only when
+     * asked, {@code triage reprocess}); false if the relay was closed before the end.
+     */
     private boolean catchUp() {
         long seen = 0;
-        try (MongoCursor<Document> unprocessed = queries.find(Filters.ne("processed", true)).iterator()) {
+        try (MongoCursor<Document> unprocessed = queries.find(Filters.and(Filters.ne("processed", true),
+                Filters.ne("status", "failed"))).iterator()) {
             while (unprocessed.hasNext()) {
                 if (!running) {
                     return false;

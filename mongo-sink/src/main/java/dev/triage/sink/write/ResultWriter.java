@@ -82,7 +82,7 @@ public final class ResultWriter {
     /**
      * Marks what failed: queries unless they were processed meanwhile (a replay's result may be
      * written before an older dead letter is read: the two come from different topics) or are marked
-     * failed already, API conversations unless they have a result already. Completes with the number
+     * failed already with the same error (a redelivery), API conversations unless they have a result already. Completes with the number
      * marked. A query MongoDB refuses to mark is logged and left as it is: its record is in the
      * dead-letter topic already.
      */
@@ -171,7 +171,7 @@ public final class ResultWriter {
 
     private WriteModel<Document> markFailed(Failure f) {
         return new UpdateOneModel<>(Filters.and(Filters.eq("_id", QueryIds.toBson(f.id(), f.idType())),
-                Filters.ne("processed", true), Filters.ne("status", "failed")),
+                Filters.ne("processed", true), Filters.or(Filters.ne("status", "failed"), Filters.ne("last_error", f.error()))),
                 Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", f.error()),
                         Updates.inc("processing_attempts", 1), Updates.set("updated_at", Date.from(clock.instant()))));
     }

@@ -14,6 +14,7 @@ import dev.triage.core.mongo.QueryIds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,8 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         Map<ClassificationResult, ConsumerRecord<byte[], byte[]>> origins = new IdentityHashMap<>();
         List<ResultWriter.Failure> failures = new ArrayList<>();
         List<StatCount> counts = new ArrayList<>();
-        List<Future<RecordMetadata>> deadLetters = new ArrayList<>();
+        // sent only once MongoDB took the batch: a batch retried through an outage must not dead-letter twice
+        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             if (record.topic().equals(deadLetterTopic)) {
                 failureOf(record).ifPresent(failures::add);
@@ -94,14 +96,18 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
             statsWriter.write(counts).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return new SinkMetrics.Written(results.size() - rejected.size(), marked);
         });
-        for (Future<RecordMetadata> sent : deadLetters) {
-            sent.get();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> deadLetter : deadLetters) {
+            sent.add(producer.send(deadLetter));
+        }
+        for (Future<RecordMetadata> acknowledged : sent) {
+            acknowledged.get();
         }
     }
 
     /** The result in {@code record}; a record that is none, or names no possible query id, is dead-lettered. */
     private Optional<ClassificationResult> resultOf(ConsumerRecord<byte[], byte[]> record,
-                                                    List<Future<RecordMetadata>> deadLetters) {
+                                                    List<ProducerRecord<byte[], byte[]>> deadLetters) {
         try {
             ClassificationResult result = Json.decode(record.value(), ClassificationResult.class);
             requireValidId(result.id(), result.idType());
@@ -112,10 +118,10 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         }
     }
 
-    private Future<RecordMetadata> deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorCode code, Exception error) {
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorCode code, Exception error) {
         LOG.warn("dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), code,
                 error.getMessage());
-        return producer.send(DeadLetter.of(record, deadLetterTopic, STAGE, code, error, 1, clock.instant()));
+        return DeadLetter.of(record, deadLetterTopic, STAGE, code, error, 1, clock.instant());
     }
 
     /**
@@ -145,6 +151,9 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
      * sink's own, foreign garbage) name none and are skipped.
      */
     private static Optional<ResultWriter.Failure> failureOf(ConsumerRecord<byte[], byte[]> deadLetter) {
+        if (TriageHeaders.get(deadLetter.headers(), TriageHeaders.KEPT) != null) {
+            return Optional.empty(); // put back by replay-dlq: the original marked its query already
+        }
         ConversationEnvelope conversation;
         try {
             conversation = Json.decode(deadLetter.value(), ConversationEnvelope.class);

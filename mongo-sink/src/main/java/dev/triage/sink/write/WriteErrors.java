@@ -3,16 +3,16 @@ package dev.triage.sink.write;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
+import dev.triage.core.mongo.ServerErrors;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /**
  * Tells the failures of an unordered bulk write apart: a per-document write error is the
  * document's own fault (a validator's 121, a type mismatch, a document too large...), unless its
- * code says the cluster failed it; anything else (a timeout, a lost connection, a write concern
+ * code says the cluster failed it ({@link ServerErrors}); anything else (a timeout, a lost connection, a write concern
  * error, a command error) is an outage, and the whole batch is retried. Decided by the server's
  * codes and the driver's types, never by message text.
  */
@@ -21,14 +21,6 @@ final class WriteErrors {
     /** E11000; on the results upsert it means "a result at least as new is there already". */
     static final int DUPLICATE_KEY = 11000;
 
-    /**
-     * Per-document codes that are the cluster's, not the document's: the retryable-write codes of
-     * MongoDB's retryable writes specification (a primary stepping down or shutting down, network
-     * errors), time limits, write conflicts, locks, and a full disk.
-     */
-    private static final Set<Integer> CLUSTER_CODES = Set.of(
-            6, 7, 63, 89, 91, 134, 150, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, // retryable writes
-            50, 112, 24, 46, 14031); // MaxTimeMSExpired, WriteConflict, LockTimeout, LockBusy, OutOfDiskSpace
 
     /** What a bulk write did: documents matched and upserted, and the refused ones by index of their write. */
     record Outcome(int matched, int upserted, Map<Integer, BulkWriteError> refused) {
@@ -52,7 +44,7 @@ final class WriteErrors {
     static Outcome outcome(Throwable failure, boolean duplicateKeyIsDone) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (!(cause instanceof MongoBulkWriteException bulk) || bulk.getWriteConcernError() != null
-                || bulk.getWriteErrors().stream().anyMatch(e -> CLUSTER_CODES.contains(e.getCode()))) {
+                || bulk.getWriteErrors().stream().anyMatch(e -> ServerErrors.isClusters(e.getCode()))) {
             throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         }
         Map<Integer, BulkWriteError> refused = new HashMap<>();

@@ -26,7 +26,10 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -45,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -173,29 +177,46 @@ final class BatchRun {
     }
 
     /** Publishes every query to the run's conversations topic; returns their {@code _id}s as stored. */
-    private List<Object> publish(List<Document> unprocessed, Resources opened) {
+    private List<Object> publish(List<Document> unprocessed, Resources opened) throws InterruptedException {
         KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(kafka, runId));
         List<Object> ids = new ArrayList<>();
+        Map<Object, Future<RecordMetadata>> sends = new LinkedHashMap<>();
         Instant now = Instant.now();
         for (Document query : unprocessed) {
             ConversationEnvelope c;
             try {
                 c = QueryDocuments.toConversation(query, Source.BATCH, now);
-            } catch (QueryIds.UnsupportedIdException e) { // cannot travel through Kafka: failed, with the reason
+            } catch (QueryIds.UnsupportedIdException e) {
                 ids.add(query.get("_id"));
-                queries.updateOne(Filters.eq("_id", query.get("_id")), Updates.combine(Updates.set("status", "failed"),
-                        Updates.set("last_error", "INVALID_PAYLOAD: " + e.getMessage()), Updates.currentDate("updated_at")));
-                LOG.error("run {}: query {} marked failed: {}", runId, query.get("_id"), e.getMessage());
+                markFailed(query.get("_id"), e.getMessage());
                 continue;
             }
             ids.add(QueryIds.toBson(c.id(), c.idType()));
-            published++;
-            producer.send(new ProducerRecord<>(kafka.topics().conversations(), c.id().getBytes(StandardCharsets.UTF_8),
-                    Json.encode(c)));
+            sends.put(query.get("_id"), producer.send(new ProducerRecord<>(kafka.topics().conversations(),
+                    c.id().getBytes(StandardCharsets.UTF_8), Json.encode(c))));
         }
         producer.flush();
-        LOG.debug("run {}: published {} conversations to {}", runId, ids.size(), kafka.topics().conversations());
+        for (Map.Entry<Object, Future<RecordMetadata>> send : sends.entrySet()) {
+            try {
+                send.getValue().get();
+                published++;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RecordTooLargeException || e.getCause() instanceof InvalidRecordException)) {
+                    throw new IllegalStateException("cannot publish to Kafka at " + kafka.bootstrapServers() + ": "
+                            + e.getCause(), e.getCause());
+                }
+                markFailed(send.getKey(), "Kafka refused it: " + e.getCause().getMessage());
+            }
+        }
+        LOG.debug("run {}: published {} conversations to {}", runId, published, kafka.topics().conversations());
         return ids;
+    }
+
+    /** A query that cannot travel through Kafka (its id, its size) fails here, with the reason. */
+    private void markFailed(Object id, String reason) {
+        queries.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("status", "failed"),
+                Updates.set("last_error", "INVALID_PAYLOAD: " + reason), Updates.currentDate("updated_at")));
+        LOG.error("run {}: query {} marked failed: {}", runId, id, reason);
     }
 
     /**

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.util.ArrayList;
@@ -89,12 +90,19 @@ final class Replayer implements DeadLetterReader.ChunkHandler {
         return replayCount(deadLetter) >= maxReplays ? Action.PARK : Action.REPLAY;
     }
 
+    /** The same headers, marked kept: the sink does not mark the query failed again (it may be reprocessed by now). */
+    private static Headers keptHeaders(ConsumerRecord<byte[], byte[]> dead) {
+        Headers headers = new RecordHeaders(dead.headers().toArray());
+        TriageHeaders.put(headers, TriageHeaders.KEPT, true);
+        return headers;
+    }
+
     private Sent send(ConsumerRecord<byte[], byte[]> dead, Action action) {
         ProducerRecord<byte[], byte[]> record = switch (action) {
             case REPLAY -> new ProducerRecord<>(Stage.of(dead).target(topics), null, dead.key(), dead.value(),
                     replayHeaders(dead, replayCount(dead) + 1));
             case PARK -> new ProducerRecord<>(topics.parked(), null, dead.key(), dead.value(), dead.headers());
-            case KEEP -> new ProducerRecord<>(dead.topic(), dead.partition(), dead.key(), dead.value(), dead.headers());
+            case KEEP -> new ProducerRecord<>(dead.topic(), dead.partition(), dead.key(), dead.value(), keptHeaders(dead));
         };
         return new Sent(dead, action, record.topic(), producer.send(record));
     }

@@ -30,6 +30,8 @@ public final class TriageHeaders {
     public static final String MODEL = "triage-model";
     public static final String HTTP_STATUS = "triage-http-status";
     public static final String LLM_OUTPUT = "triage-llm-output";
+    /** On a dead letter {@code replay-dlq} put back unchosen: its query was marked failed by the original already. */
+    public static final String KEPT = "triage-kept";
 
     private TriageHeaders() {
     }

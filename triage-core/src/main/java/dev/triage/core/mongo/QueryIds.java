@@ -108,12 +108,25 @@ public final class QueryIds {
         candidates.add(new BsonString(id));
         for (IdType type : List.of(IdType.OBJECT_ID, IdType.LONG, IdType.UUID, IdType.BSON)) {
             try {
-                candidates.add(toBson(id, type)); // an Int64 matches an equal Int32 (and double) too
+                BsonValue value = toBson(id, type); // an Int64 matches an equal Int32 (and double) too
+                if (!isPattern(value)) {
+                    candidates.add(value);
+                }
             } catch (UnsupportedIdException notThisType) {
                 // the text does not spell this type
             }
         }
         return candidates;
+    }
+
+    /**
+     * A value that would match more than itself inside {@code $in} (a regular expression) or that a
+     * server reads as an operator (a document with a {@code $} key): never a lookup candidate, so
+     * that a client cannot read other conversations' results by asking for {@code {"$regex": "."}}.
+     */
+    private static boolean isPattern(BsonValue value) {
+        return value.isRegularExpression()
+                || value.isDocument() && value.asDocument().keySet().stream().anyMatch(k -> k.startsWith("$"));
     }
 
     private static BsonValue fromExtendedJson(String id) {

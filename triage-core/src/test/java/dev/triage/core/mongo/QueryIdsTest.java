@@ -106,6 +106,13 @@ class QueryIdsTest {
         assertThat(QueryIds.candidates("{\"$numberDouble\": \"2.5\"}")).contains(new BsonDouble(2.5));
     }
 
+    @Test
+    void aLookupNeverMatchesByPatternOrOperator() {
+        assertThat(QueryIds.candidates("{\"$regex\": \".\"}")).containsExactly(new BsonString("{\"$regex\": \".\"}"));
+        assertThat(QueryIds.candidates("{\"$gt\": 1}")).containsExactly(new BsonString("{\"$gt\": 1}"));
+        assertThat(QueryIds.candidates("{\"a\": 1}")).hasSize(2);
+    }
+
     private static Object decodedByDriver(BsonValue id) {
         RawBsonDocument raw = new RawBsonDocument(new BsonDocument("_id", id), new org.bson.codecs.BsonDocumentCodec());
         ByteBuffer bytes = raw.getByteBuffer().asNIO();
