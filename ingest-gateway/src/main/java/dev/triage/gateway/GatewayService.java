@@ -191,12 +191,13 @@ public final class GatewayService implements AutoCloseable {
         KafkaProducer<byte[], byte[]> producer = opened.add(KafkaClients.producer(config.kafka(), clientId + "-relay"));
         opened.add(TriageMetrics.bind(producer));
         MongoCollection<Document> queries = db.getCollection(config.mongo().queriesCollection());
-        QueryPublisher publisher = new QueryPublisher(producer, config.kafka().topics().conversations(), Clock.systemUTC());
         RelayState state = new RelayState(db.getCollection(config.mongo().stateCollection()),
                 queries.getNamespace().getFullName());
         String owner = config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 8);
         return opened.add(RelayLeader.start(state, owner, config.relayLeaseTtl(),
-                lease -> ChangeStreamRelay.start(queries, publisher, state, lease, config.relay())));
+                // a publisher per relay: its count of unacknowledged sends is that relay's alone
+                lease -> ChangeStreamRelay.start(queries, new QueryPublisher(producer, config.kafka().topics().conversations(),
+                        Clock.systemUTC()), state, lease, config.relay())));
     }
 
     /** A client of its own; {@code readTimeout} zero = none (the relay's change stream waits on reads). */

@@ -1,8 +1,10 @@
 package dev.triage.gateway.relay;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import dev.triage.core.mongo.ServerErrors;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,17 @@ final class QueryFailures {
     /** @param id the {@code _id} as the driver decoded it (a value it can encode again) */
     void mark(Object id, String reason) {
         LOG.error("query {} in {} cannot be relayed; marked failed: {}", id, queries.getNamespace(), reason);
-        queries.updateOne(Filters.and(Filters.eq("_id", id), Filters.ne("processed", true)),
-                Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", CODE + ": " + reason),
-                        Updates.currentDate("updated_at")));
+        try {
+            queries.updateOne(Filters.and(Filters.eq("_id", id), Filters.ne("processed", true)),
+                    Updates.combine(Updates.set("status", "failed"), Updates.set("last_error", CODE + ": " + reason),
+                            Updates.currentDate("updated_at")));
+        } catch (MongoWriteException e) {
+            if (ServerErrors.isClusters(e.getCode())) {
+                throw e; // an outage: the relay backs off and tries again
+            }
+            // refused for a reason of this document's own (a validator...): retrying would stop the relay for good
+            LOG.error("query {} in {} could not be marked failed either, and stays unprocessed: {}", id,
+                    queries.getNamespace(), e.getMessage());
+        }
     }
 }

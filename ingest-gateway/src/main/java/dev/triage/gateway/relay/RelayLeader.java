@@ -119,13 +119,21 @@ public final class RelayLeader implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the relay; one that has not ended within its close timeout (a flush waiting for Kafka)
+     * is kept, so that no second relay starts beside it, and dropped at a later tick once it ended.
+     */
     private void stopRelay() {
         try {
             relay.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        relay = null;
+        if (relay.ended()) {
+            relay = null;
+        } else {
+            LOG.warn("the relay has not stopped yet; no other relay starts on this gateway until it has");
+        }
     }
 
     private void releaseLease() {

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code triage bench crash}: a {@link CrashRun}, printing lost queries, duplicate results and
- * duplicate model calls. Exit code 0 when nothing was lost or written twice, 1 otherwise.
+ * duplicate model calls. Exit code 0 when it passed ({@link CrashRun.Report#passed()}), 1 otherwise.
  */
 @Command(name = "crash", mixinStandardHelpOptions = true,
         description = "Kill the pipeline's processes (kill -9) at seeded random points under load; count lost and duplicate results.")

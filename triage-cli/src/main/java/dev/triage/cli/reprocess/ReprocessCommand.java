@@ -56,6 +56,10 @@ public final class ReprocessCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print how many would be reset and a few ids; change nothing.")
     boolean dryRun;
 
+    /** MongoDB's codes for a query it cannot read: a bad --filter. */
+    private static final int BAD_VALUE = 2;
+    private static final int FAILED_TO_PARSE = 9;
+
     @Override
     public Integer call() {
         MongoSettings mongo = MongoSettings.fromEnv(Env.load().with(mongoOptions.asEnv()));
@@ -66,9 +70,11 @@ public final class ReprocessCommand implements Callable<Integer> {
             System.out.println((dryRun ? reset.preview(selection) : reset.reset(selection)).toJson());
             return 0;
         } catch (MongoServerException e) {
+            boolean badFilter = e.getCode() == BAD_VALUE || e.getCode() == FAILED_TO_PARSE;
             System.err.println("triage: MongoDB refused to reset the queries matching "
-                    + selection.filter().toBsonDocument().toJson() + " (is --filter a valid query?): " + e.getMessage());
-            return EXIT_USAGE;
+                    + selection.filter().toBsonDocument().toJson() + (badFilter ? " (is --filter a valid query?)" : "")
+                    + ": " + e.getMessage());
+            return badFilter ? EXIT_USAGE : EXIT_UNREACHABLE;
         } catch (Mongo.UnreachableException e) {
             System.err.println("triage: " + e.getMessage());
             return EXIT_UNREACHABLE;
