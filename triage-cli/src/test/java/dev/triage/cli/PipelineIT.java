@@ -63,6 +63,36 @@ class PipelineIT {
     }
 
     @Test
+    void queriesOfEveryIdTypeEndProcessedWithOneResultUnderTheSameId() throws Exception {
+        java.util.UUID uuid = java.util.UUID.fromString("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+        List<org.bson.BsonValue> ids = List.of(new org.bson.BsonInt32(70_001), new org.bson.BsonInt64(1L << 40),
+                new org.bson.BsonBinary(uuid, org.bson.UuidRepresentation.STANDARD), new org.bson.BsonDouble(2.5),
+                new org.bson.BsonDocument("ticket", new org.bson.BsonInt32(9)));
+        var raw = mongo.getDatabase(stack.mongo().database()).getCollection(stack.mongo().queriesCollection(),
+                org.bson.BsonDocument.class);
+        for (org.bson.BsonValue id : ids) {
+            Publishers.first(raw.insertOne(new org.bson.BsonDocument("_id", id)
+                    .append("text", new org.bson.BsonString("My parcel never arrived, order " + id))
+                    .append("processed", org.bson.BsonBoolean.FALSE))).get(10, TimeUnit.SECONDS);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Publishers.first(raw.countDocuments(
+                Filters.and(Filters.in("_id", ids), Filters.eq("processed", true)))).get() == ids.size());
+        var rawResults = mongo.getDatabase(stack.mongo().database()).getCollection(stack.mongo().resultsCollection(),
+                org.bson.BsonDocument.class);
+        for (org.bson.BsonValue id : ids) { // the result's query_id is the query's _id, of the same BSON type
+            List<org.bson.BsonDocument> found = Publishers.all(rawResults.find(Filters.eq("query_id", id))).get();
+            assertThat(found).as("results of %s", id).hasSize(1);
+            assertThat(found.get(0).get("query_id")).isEqualTo(id);
+        }
+        HttpResponse<String> byNumber = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + stack.gatewayPort() + "/classifications/70001")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(byNumber.statusCode()).as(byNumber.body()).isEqualTo(200);
+        assertThat(byNumber.body()).contains("\"status\":\"classified\"");
+    }
+
+    @Test
     void postClassifyGoesThroughKafkaAndTheClassifier() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + stack.gatewayPort() + "/classify"))
