@@ -124,8 +124,9 @@ class PipelineIT {
         }
         Publishers.first(queries.insertMany(docs)).get(30, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> count(queries, Filters.eq("processed", true)) == N);
         List<Object> queryIds = docs.stream().map(d -> d.get("_id")).toList();
+        await().atMost(Duration.ofSeconds(90)).until(() -> count(queries,
+                Filters.and(Filters.in("_id", queryIds), Filters.eq("processed", true))) == N);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
                 .until(() -> count(results, Filters.in("query_id", queryIds)) == N);
 
@@ -137,7 +138,7 @@ class PipelineIT {
         assertThat(str.get("classification", Document.class).getString("intent")).isEqualTo("problem_report");
         assertThat(str.get("classification", Document.class).getString("topic")).isEqualTo("delivery");
         assertThat(str.getString("model")).isEqualTo("offline");
-        assertThat(count(queries, Filters.eq("processing_attempts", 1))).isEqualTo(N);
+        assertThat(count(queries, Filters.and(Filters.in("_id", queryIds), Filters.eq("processing_attempts", 1)))).isEqualTo(N);
     }
 
     @Test
