@@ -6,6 +6,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import dev.triage.classifier.ClassifierConfig;
 import dev.triage.classifier.ClassifierService;
+import dev.triage.cli.GroupProgress;
 import dev.triage.cli.Progress;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
@@ -22,13 +23,10 @@ import dev.triage.sink.SinkConfig;
 import dev.triage.sink.SinkService;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -231,15 +229,15 @@ final class BatchRun {
         long classified = -1;
         while (System.nanoTime() < deadline) {
             try {
-                long now = committed(admin, classifier.groupId(), List.of(kafka.topics().conversations()));
+                long now = GroupProgress.committed(admin, classifier.groupId(), List.of(kafka.topics().conversations()));
                 bar.update(now);
                 if (now != classified) {
                     LOG.debug("run {}: classifier committed {} of {}", runId, now, published);
                     classified = now;
                 }
                 if (now >= published) {
-                    long written = committed(admin, sink.groupId(), outcomes);
-                    long ends = endOffsets(admin, outcomes);
+                    long written = GroupProgress.committed(admin, sink.groupId(), outcomes);
+                    long ends = GroupProgress.endOffsets(admin, outcomes);
                     LOG.debug("run {}: sink committed {} of {} outcomes", runId, written, ends);
                     if (written >= ends) {
                         return true;
@@ -251,23 +249,6 @@ final class BatchRun {
             Thread.sleep(250);
         }
         return false;
-    }
-
-    private static long committed(Admin admin, String group, List<String> topics)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        return offsets.entrySet().stream().filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
-    }
-
-    private static long endOffsets(Admin admin, List<String> topics)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, description) ->
-                description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
-                .mapToLong(info -> info.offset()).sum();
     }
 
     /** The run's topics and groups are its own: nothing else reads them once it ends. */

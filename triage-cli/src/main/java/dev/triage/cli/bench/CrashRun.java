@@ -11,14 +11,12 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
+import dev.triage.cli.GroupProgress;
 import dev.triage.localstack.llm.CallSummary;
 import dev.triage.localstack.llm.Faults;
 import dev.triage.localstack.llm.LlmSimulator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -32,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,17 +272,8 @@ final class CrashRun {
     /** Conversations published and not committed by the classifier group; -1 when Kafka cannot say. */
     private static long uncommitted(Admin admin) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CLASSIFIER_GROUP)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(CONVERSATIONS)).allTopicNames().get(5, TimeUnit.SECONDS).get(CONVERSATIONS)
-                    .partitions().forEach(p -> latest.put(new TopicPartition(CONVERSATIONS, p.partition()), OffsetSpec.latest()));
-            long lag = 0;
-            for (var end : admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata at = committed.get(end.getKey());
-                lag += end.getValue().offset() - (at == null ? 0 : at.offset());
-            }
-            return lag;
+            return GroupProgress.endOffsets(admin, List.of(CONVERSATIONS))
+                    - GroupProgress.committed(admin, CLASSIFIER_GROUP, List.of(CONVERSATIONS));
         } catch (ExecutionException | TimeoutException e) {
             return -1;
         } catch (InterruptedException e) {
