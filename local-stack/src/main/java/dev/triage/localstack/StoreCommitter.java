@@ -16,6 +16,10 @@ import java.util.concurrent.locks.Lock;
  */
 final class StoreCommitter implements AutoCloseable {
 
+    private static final long COMPACT_EVERY_NANOS = 1_000_000_000L;
+    private static final int TARGET_FILL_RATE = 90;
+    private static final int COMPACT_WRITE_BYTES = 16 * 1024 * 1024;
+
     private final MVStore store;
     private final Lock exclusive;
     private final Thread thread;
@@ -59,12 +63,17 @@ final class StoreCommitter implements AutoCloseable {
     }
 
     private void run() {
+        long compactedAt = System.nanoTime();
         while (awaitRequest()) {
             long version;
             exclusive.lock();
             try {
                 version = store.getCurrentVersion();
                 store.commit();
+                if (System.nanoTime() - compactedAt >= COMPACT_EVERY_NANOS) {
+                    compactedAt = System.nanoTime();
+                    compact();
+                }
             } catch (RuntimeException e) {
                 synchronized (monitor) {
                     failure = e;
@@ -78,6 +87,18 @@ final class StoreCommitter implements AutoCloseable {
                 committed = version;
                 monitor.notifyAll();
             }
+        }
+    }
+
+    /**
+     * What the store's background thread would do and does not, with auto-commit off: rewrite the
+     * live pages of chunks less than {@value #TARGET_FILL_RATE}% full (every commit writes a chunk,
+     * and one live page keeps a whole chunk), so that their space can be reused; without it the
+     * file grew by about 40 KB a query. Committed like any change, between commands.
+     */
+    private void compact() {
+        if (store.compact(TARGET_FILL_RATE, COMPACT_WRITE_BYTES)) {
+            store.commit();
         }
     }
 
