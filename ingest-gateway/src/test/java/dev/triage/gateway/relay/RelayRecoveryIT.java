@@ -70,9 +70,11 @@ class RelayRecoveryIT {
         }
         Duration ttl = Duration.ofSeconds(3);
         long scanStarted = System.nanoTime();
-        CompletableFuture<GatewayService> first = CompletableFuture.supplyAsync(() -> stack.gateway(ttl));
+        // a fence check (a MongoDB write) and a Kafka flush every 100 queries: a scan that lasts well
+        // beyond the lease on any machine (80 000 queries alone took 2.9-6 s here, against a 3 s lease)
+        CompletableFuture<GatewayService> first = CompletableFuture.supplyAsync(() -> stack.gateway(ttl, 100));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> stack.publishedRecords() > 0);
-        GatewayService second = stack.gateway(ttl);
+        GatewayService second = stack.gateway(ttl, 100);
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .until(() -> stack.publishedRecords() >= queries);
         long scanMillis = (System.nanoTime() - scanStarted) / 1_000_000;

@@ -65,12 +65,17 @@ final class RelayTestStack implements AutoCloseable {
     }
 
     GatewayService gateway(Duration leaseTtl) {
+        return gateway(leaseTtl, 1000);
+    }
+
+    /** A gateway whose relay confirms its lease (and waits for Kafka) every {@code checkpointEvents} events. */
+    GatewayService gateway(Duration leaseTtl, int checkpointEvents) {
         GatewayService gateway = GatewayService.start(new GatewayConfig(
                 new KafkaSettings(bootstrap, topics, 3, (short) 1),
                 new MongoSettings(mongo.connectionString(), "relay", "queries", "results", "pipeline_state", "stats"),
                 HttpSettings.fromEnv(new Env(Map.of("GATEWAY_HOST", "localhost", "GATEWAY_PORT", "0"))),
                 "relay-it", true, leaseTtl,
-                new ChangeStreamRelay.Settings(Duration.ofMillis(50), 1000, Duration.ofMillis(200))));
+                new ChangeStreamRelay.Settings(Duration.ofMillis(50), checkpointEvents, Duration.ofMillis(200))));
         synchronized (gateways) {
             gateways.add(gateway);
         }
