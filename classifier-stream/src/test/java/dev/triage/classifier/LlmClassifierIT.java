@@ -133,7 +133,7 @@ class LlmClassifierIT {
         Taxonomy taxonomy = Taxonomy.defaults();
         assertThat(results).allSatisfy(r -> {
             assertThat(r.model()).isEqualTo("sim-model");
-            assertThat(r.taxonomyVersion()).isEqualTo("support-v1/prompt-1");
+            assertThat(r.taxonomyVersion()).isEqualTo("support-v1/prompt-2");
             assertThat(r.attempts()).isEqualTo(1);
             assertThat(r.tokens()).isNotNull();
             assertThat(Taxonomy.match(taxonomy.intents(), r.classification().intent())).isPresent();

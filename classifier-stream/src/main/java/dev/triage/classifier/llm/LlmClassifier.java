@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.Labels;
 import dev.triage.classifier.RecordRejectedException;
+import dev.triage.classifier.learned.LabelledConversation;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.lifecycle.Failures;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult.Tokens;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Provenance;
 import dev.triage.core.model.Message;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -77,6 +79,11 @@ public final class LlmClassifier implements Classifier {
 
     @Override
     public CompletableFuture<Labels> classify(ConversationEnvelope conversation) {
+        return classify(conversation, List.of());
+    }
+
+    /** Classifies with {@code examples} (labelled conversations like this one) shown to the model first. */
+    public CompletableFuture<Labels> classify(ConversationEnvelope conversation, List<LabelledConversation> examples) {
         long chars = conversation.messages().stream().map(Message::text).mapToLong(String::length).sum();
         if (chars > maxConversationChars) {
             return CompletableFuture.failedFuture(new RecordRejectedException(ErrorCode.CONVERSATION_TOO_LARGE,
@@ -84,13 +91,13 @@ public final class LlmClassifier implements Classifier {
                             + maxConversationChars + "; send it shorter (or raise the limit, if the model's context allows)",
                     0, null, 0, null));
         }
-        return attempt(prompt.build(conversation.messages()), 1, 0, null);
+        return attempt(prompt.build(conversation.messages(), examples), 1, 0, null);
     }
 
     /** Asks the model, under the policy, about {@link #PROBE}; any answer will do. */
     @Override
     public CompletableFuture<Void> probe() {
-        List<ChatMessage> messages = prompt.build(PROBE);
+        List<ChatMessage> messages = prompt.build(PROBE, List.of());
         return policy.<LlmAnswer>call(() -> client.chat(messages, schema)).thenApply(answer -> null);
     }
 
@@ -120,7 +127,7 @@ public final class LlmClassifier implements Classifier {
         try {
             Classification labels = answers.validate(answer.content());
             calls.get(LlmOutcome.SUCCESS).record(elapsed, TimeUnit.NANOSECONDS);
-            return CompletableFuture.completedFuture(new Labels(labels, n, latency, total));
+            return CompletableFuture.completedFuture(new Labels(labels, model(), n, latency, total, Provenance.llm()));
         } catch (AnswerSchema.InvalidAnswerException invalid) {
             calls.get(LlmOutcome.BAD_OUTPUT).record(elapsed, TimeUnit.NANOSECONDS);
             if (n >= maxAttempts) {

@@ -1,5 +1,7 @@
 package dev.triage.classifier.llm;
 
+import dev.triage.classifier.AnswerCache;
+import dev.triage.classifier.learned.LearnedSettings;
 import dev.triage.core.config.ConfigException;
 import dev.triage.core.config.Env;
 
@@ -26,10 +28,12 @@ import java.util.Locale;
  * @param promptMaxChars       {@code PROMPT_MAX_CHARS}: conversation text sent to the model; older turns beyond it are left out
  * @param conversationMaxChars {@code CONVERSATION_MAX_CHARS}: larger conversations are dead-lettered
  * @param taxonomyFile         {@code TAXONOMY_FILE}: JSON or YAML taxonomy replacing the default, or null
+ * @param learned              the learned classifier's examples, few-shot prompts and the cascade
+ * @param cache                the answer cache
  */
 public record LlmSettings(Provider provider, String apiUrl, String model, String apiKey, Duration connectTimeout,
                           LlmPolicy.Settings policy, int maxAttempts, int recordMaxAttempts, int promptMaxChars, int conversationMaxChars,
-                          Path taxonomyFile) {
+                          Path taxonomyFile, LearnedSettings learned, AnswerCache.Settings cache) {
 
     /** Which model server, if any. */
     public enum Provider { OLLAMA, OPENAI, OFFLINE, AUTO }
@@ -75,7 +79,9 @@ public record LlmSettings(Provider provider, String apiUrl, String model, String
                 env.integer("LLM_RECORD_MAX_ATTEMPTS", 5),
                 env.integer("PROMPT_MAX_CHARS", 8000),
                 env.integer("CONVERSATION_MAX_CHARS", 100_000),
-                taxonomy == null ? null : Path.of(taxonomy));
+                taxonomy == null ? null : Path.of(taxonomy),
+                LearnedSettings.fromEnv(env),
+                AnswerCache.Settings.fromEnv(env));
     }
 
     /** {@code path} on the configured server ({@code /api/chat}, {@code /v1/chat/completions}). */
@@ -105,6 +111,6 @@ public record LlmSettings(Provider provider, String apiUrl, String model, String
     public String toString() {
         return "LlmSettings[provider=" + provider + ", apiUrl=" + apiUrl + ", model=" + model + ", apiKey="
                 + (apiKey == null ? "none" : "****") + ", policy=" + policy + ", maxAttempts=" + maxAttempts
-                + ", recordMaxAttempts=" + recordMaxAttempts + "]";
+                + ", recordMaxAttempts=" + recordMaxAttempts + ", learned=" + learned + ", cache=" + cache + "]";
     }
 }

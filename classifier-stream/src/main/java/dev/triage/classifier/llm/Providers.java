@@ -2,7 +2,12 @@ package dev.triage.classifier.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.classifier.Classifier;
-import dev.triage.classifier.offline.OfflineClassifier;
+import dev.triage.classifier.AnswerCache;
+import dev.triage.classifier.learned.CascadeClassifier;
+import dev.triage.classifier.learned.LearnedClassifier;
+import dev.triage.classifier.learned.LearnedModel;
+import dev.triage.classifier.learned.LearnedModels;
+import dev.triage.classifier.learned.LearnedSettings;
 import dev.triage.core.taxonomy.Taxonomy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -14,10 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the classifier that {@link LlmSettings} asks for. {@code auto} probes the configured
- * Ollama ({@code GET /api/tags}): if it answers and has the model, Ollama is used; otherwise the
- * offline classifier, said loudly once. The model classifiers record their calls and policy in
- * {@code registry}.
+ * Builds the classifier that {@link LlmSettings} asks for. {@code offline} is the learned classifier
+ * (no model server). {@code auto} probes the configured Ollama ({@code GET /api/tags}): if it answers
+ * and has the model, Ollama is used; otherwise the learned classifier, said loudly once. With a model
+ * server, {@code CASCADE_THRESHOLD} or {@code LLM_FEW_SHOT} put the learned classifier in front of the
+ * LLM ({@link CascadeClassifier}). Every classifier sits behind the {@link AnswerCache} unless
+ * {@code CACHE_MAX_ENTRIES=0}. The model classifiers record their calls and policy in {@code registry}.
  */
 public final class Providers {
 
@@ -30,12 +37,19 @@ public final class Providers {
     /** @param maxConcurrent the most model calls in flight ({@code MAX_CONCURRENT}) */
     public static Classifier create(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
                                     MeterRegistry registry) {
+        Classifier classifier = uncached(settings, maxConcurrent, scheduler, registry);
+        return settings.cache().maxEntries() == 0 ? classifier : new AnswerCache(classifier, settings.cache(), registry);
+    }
+
+    private static Classifier uncached(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
+                                       MeterRegistry registry) {
         return switch (settings.provider()) {
-            case OFFLINE -> offline(settings);
-            case OLLAMA -> llm(settings, maxConcurrent, scheduler, registry, new OllamaClient(http(settings),
-                    settings.endpoint("/api/chat"), settings.model()));
-            case OPENAI -> llm(settings, maxConcurrent, scheduler, registry, new OpenAiClient(http(settings),
-                    settings.endpoint("/v1/chat/completions"), settings.model(), settings.apiKey()));
+            case OFFLINE -> learned(settings);
+            case OLLAMA -> withLearned(settings, llm(settings, maxConcurrent, scheduler, registry,
+                    new OllamaClient(http(settings), settings.endpoint("/api/chat"), settings.model())));
+            case OPENAI -> withLearned(settings, llm(settings, maxConcurrent, scheduler, registry,
+                    new OpenAiClient(http(settings), settings.endpoint("/v1/chat/completions"), settings.model(),
+                            settings.apiKey())));
             case AUTO -> auto(settings, maxConcurrent, scheduler, registry);
         };
     }
@@ -45,24 +59,36 @@ public final class Providers {
         String problem = probeOllama(settings);
         if (problem == null) {
             LOG.info("LLM_PROVIDER=auto: using Ollama at {} with model {}", settings.apiUrl(), settings.model());
-            return create(withProvider(settings, LlmSettings.Provider.OLLAMA), maxConcurrent, scheduler, registry);
+            return uncached(withProvider(settings, LlmSettings.Provider.OLLAMA), maxConcurrent, scheduler, registry);
         }
         LOG.warn("""
 
                 ************************************************************************
                 LLM_PROVIDER=auto: {}.
-                Using the OFFLINE keyword classifier: results say model "offline".
+                Using the LEARNED classifier (no model server): results say model "{}".
                 Start Ollama and pull the model (ollama pull {}), or set LLM_PROVIDER.
-                ************************************************************************""", problem, settings.model());
-        return offline(settings);
+                ************************************************************************""", problem, LearnedClassifier.MODEL,
+                settings.model());
+        return learned(settings);
     }
 
-    private static Classifier offline(LlmSettings settings) {
-        if (settings.taxonomyFile() != null) {
-            LOG.warn("TAXONOMY_FILE {} is not used: the offline classifier knows only the default taxonomy",
-                    settings.taxonomyFile());
+    /** The learned classifier for the configured taxonomy and examples, trained now or earlier in this process. */
+    public static LearnedClassifier learned(LlmSettings settings) {
+        Taxonomy taxonomy = taxonomy(settings);
+        LearnedModel model = LearnedModels.trained(taxonomy, LearnedModels.examples(settings.learned(), taxonomy));
+        return new LearnedClassifier(model, taxonomy.version());
+    }
+
+    private static Classifier withLearned(LlmSettings settings, LlmClassifier llm) {
+        LearnedSettings learned = settings.learned();
+        if (learned.cascadeThreshold() == null && learned.fewShot() == 0) {
+            return llm;
         }
-        return new OfflineClassifier();
+        return new CascadeClassifier(learned(settings), llm, learned.cascadeThreshold(), learned.fewShot());
+    }
+
+    private static Taxonomy taxonomy(LlmSettings settings) {
+        return settings.taxonomyFile() == null ? Taxonomy.defaults() : TaxonomyFile.read(settings.taxonomyFile());
     }
 
     /** Null when Ollama answers and has the model, else what is wrong. */
@@ -87,7 +113,7 @@ public final class Providers {
 
     private static LlmClassifier llm(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
                                      MeterRegistry registry, LlmClient client) {
-        Taxonomy taxonomy = settings.taxonomyFile() == null ? Taxonomy.defaults() : TaxonomyFile.read(settings.taxonomyFile());
+        Taxonomy taxonomy = taxonomy(settings);
         LlmPolicy policy = new LlmPolicy(client.model(), settings.policy(), maxConcurrent, scheduler,
                 () -> ThreadLocalRandom.current().nextDouble(), registry);
         return new LlmClassifier(client, policy, new AnswerSchema(taxonomy), new Prompt(taxonomy, settings.promptMaxChars()),
@@ -100,6 +126,7 @@ public final class Providers {
 
     private static LlmSettings withProvider(LlmSettings s, LlmSettings.Provider provider) {
         return new LlmSettings(provider, s.apiUrl(), s.model(), s.apiKey(), s.connectTimeout(), s.policy(),
-                s.maxAttempts(), s.recordMaxAttempts(), s.promptMaxChars(), s.conversationMaxChars(), s.taxonomyFile());
+                s.maxAttempts(), s.recordMaxAttempts(), s.promptMaxChars(), s.conversationMaxChars(), s.taxonomyFile(),
+                s.learned(), s.cache());
     }
 }

@@ -142,8 +142,9 @@ public final class RecordProcessor {
 
     private Outputs results(ConsumerRecord<byte[], byte[]> record, ConversationEnvelope conversation, Labels labels) {
         ClassificationResult result = new ClassificationResult(ClassificationResult.VERSION, conversation.id(),
-                conversation.idType(), conversation.source(), labels.classification(), classifier.model(),
-                classifier.taxonomyVersion(), labels.attempts(), labels.latencyMs(), labels.tokens(), clock.instant());
+                conversation.idType(), conversation.source(), labels.classification(), labels.model(),
+                classifier.taxonomyVersion(), labels.attempts(), labels.latencyMs(), labels.tokens(), clock.instant(),
+                labels.provenance());
         return new Outputs(new ProducerRecord<>(topics.classifications(), record.key(), Json.encode(result)),
                 Replies.to(record, result, null, clock.instant()));
     }

@@ -3,12 +3,13 @@ package dev.triage.classifier.worker;
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.Labels;
 import dev.triage.classifier.llm.LlmTransientException;
-import dev.triage.classifier.offline.OfflineClassifier;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Provenance;
+import dev.triage.core.model.Classification;
 import dev.triage.core.model.ErrorReply;
 import dev.triage.core.model.IdType;
 import dev.triage.core.model.Message;
@@ -38,7 +39,7 @@ class RecordProcessorTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
             new ByteArraySerializer());
-    private final RecordProcessor processor = new RecordProcessor(producer, new OfflineClassifier(), Topics.defaults(),
+    private final RecordProcessor processor = new RecordProcessor(producer, new FixedAnswer(), Topics.defaults(),
             Clock.fixed(NOW, ZoneOffset.UTC), registry);
 
     @Test
@@ -172,5 +173,24 @@ class RecordProcessorTest {
 
     private static ConsumerRecord<byte[], byte[]> record(String id, byte[] value) {
         return new ConsumerRecord<>("triage.conversations", 0, 7, id.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** Always answers the same labels, as a model would. */
+    private static final class FixedAnswer implements Classifier {
+        @Override
+        public String model() {
+            return "fixed";
+        }
+
+        @Override
+        public String taxonomyVersion() {
+            return "support-v1";
+        }
+
+        @Override
+        public CompletableFuture<Labels> classify(ConversationEnvelope conversation) {
+            return CompletableFuture.completedFuture(new Labels(new Classification("other", "other", "neutral"), "fixed",
+                    1, 0, null, Provenance.llm()));
+        }
     }
 }

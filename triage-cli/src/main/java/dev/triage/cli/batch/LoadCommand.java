@@ -5,7 +5,7 @@ import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.InsertManyOptions;
-import dev.triage.cli.JsonEntries;
+import dev.triage.core.json.JsonEntries;
 import dev.triage.core.config.Env;
 import dev.triage.core.config.MongoSettings;
 import org.bson.Document;

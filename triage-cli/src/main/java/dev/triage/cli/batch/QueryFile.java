@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.triage.cli.JsonEntries;
-import dev.triage.cli.JsonEntries.UnreadableFileException;
+import dev.triage.core.json.JsonEntries;
+import dev.triage.core.json.JsonEntries.UnreadableFileException;
 import dev.triage.core.json.Json;
 import org.bson.Document;
 

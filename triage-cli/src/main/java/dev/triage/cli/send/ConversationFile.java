@@ -1,8 +1,8 @@
 package dev.triage.cli.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.triage.cli.JsonEntries;
-import dev.triage.cli.JsonEntries.UnreadableFileException;
+import dev.triage.core.json.JsonEntries;
+import dev.triage.core.json.JsonEntries.UnreadableFileException;
 
 import java.io.IOException;
 import java.nio.file.Path;

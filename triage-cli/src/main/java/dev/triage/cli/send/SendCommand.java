@@ -1,7 +1,7 @@
 package dev.triage.cli.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.triage.cli.JsonEntries;
+import dev.triage.core.json.JsonEntries;
 import dev.triage.cli.Progress;
 import dev.triage.cli.TriageCli;
 import dev.triage.core.config.Env;

@@ -1,6 +1,6 @@
 package dev.triage.cli.send;
 
-import dev.triage.cli.JsonEntries;
+import dev.triage.core.json.JsonEntries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param llmLatencyMs    time spent waiting for the model, in milliseconds
  * @param tokens          token counts when the model server reported them, else null
  * @param classifiedAt    when the classification finished
+ * @param provenance      which classifier answered, how sure, whether from the cache; null in records
+ *                        written before it existed
  */
 public record ClassificationResult(
         int v,
@@ -29,7 +31,8 @@ public record ClassificationResult(
         int attempts,
         long llmLatencyMs,
         Tokens tokens,
-        Instant classifiedAt) {
+        Instant classifiedAt,
+        Provenance provenance) {
 
     public static final int VERSION = 1;
 
@@ -44,6 +47,12 @@ public record ClassificationResult(
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be >= 1, was " + attempts);
         }
+    }
+
+    /** A result that does not say where its labels come from (records written before provenance existed). */
+    public ClassificationResult(int v, String id, IdType idType, Source source, Classification classification, String model,
+                                String taxonomyVersion, int attempts, long llmLatencyMs, Tokens tokens, Instant classifiedAt) {
+        this(v, id, idType, source, classification, model, taxonomyVersion, attempts, llmLatencyMs, tokens, classifiedAt, null);
     }
 
     /** Token counts reported by the model server. */

@@ -54,6 +54,16 @@ public record Taxonomy(String version, List<Label> intents, List<Label> topics, 
                         new Label("negative", "frustrated, angry, disappointed")));
     }
 
+    /** The labels of one kind: {@code intent}, {@code topic} or {@code sentiment}. */
+    public List<Label> labels(String kind) {
+        return switch (kind) {
+            case "intent" -> intents;
+            case "topic" -> topics;
+            case "sentiment" -> sentiments;
+            default -> throw new IllegalArgumentException("no label kind '" + kind + "'");
+        };
+    }
+
     /** The canonical name of {@code value} among {@code labels}, case and whitespace normalised. */
     public static Optional<String> match(List<Label> labels, String value) {
         if (value == null) {

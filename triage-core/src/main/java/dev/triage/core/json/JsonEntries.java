@@ -1,8 +1,6 @@
-package dev.triage.cli;
+package dev.triage.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.triage.core.json.Json;
-import dev.triage.core.json.PayloadException;
 
 import java.io.BufferedReader;
 import java.io.IOException;

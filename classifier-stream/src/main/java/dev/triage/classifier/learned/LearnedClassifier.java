@@ -1,0 +1,71 @@
+package dev.triage.classifier.learned;
+
+import dev.triage.classifier.Classifier;
+import dev.triage.classifier.Labels;
+import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Provenance;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The classifier that needs no model server: a {@link LearnedModel} trained at start-up. Results say
+ * {@code model: learned:bge-small-en-v1.5-q} and carry the probability of each label. The embedding is
+ * CPU work of a few milliseconds, so it runs on this classifier's own threads, one per core, never on
+ * the worker's thread; closing stops them.
+ */
+public final class LearnedClassifier implements Classifier {
+
+    public static final String MODEL = "learned:" + SentenceEncoder.NAME;
+
+    private final LearnedModel model;
+    private final String taxonomyVersion;
+    private final ExecutorService executor;
+
+    public LearnedClassifier(LearnedModel model, String taxonomyVersion) {
+        this.model = model;
+        this.taxonomyVersion = taxonomyVersion;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "learned-classifier-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String model() {
+        return MODEL;
+    }
+
+    @Override
+    public String taxonomyVersion() {
+        return taxonomyVersion;
+    }
+
+    @Override
+    public CompletableFuture<Labels> classify(ConversationEnvelope conversation) {
+        return predict(conversation).thenApply(p -> labels(p));
+    }
+
+    /** The prediction with its confidences and embedding, for a cascade or a few-shot prompt. */
+    public CompletableFuture<LearnedModel.Prediction> predict(ConversationEnvelope conversation) {
+        return CompletableFuture.supplyAsync(() -> model.predict(conversation.messages()), executor);
+    }
+
+    public LearnedModel learnedModel() {
+        return model;
+    }
+
+    /** The labels of {@code prediction} as this classifier's answer. */
+    public static Labels labels(LearnedModel.Prediction prediction) {
+        return new Labels(prediction.classification(), MODEL, 1, 0, null, Provenance.learned(prediction.confidence()));
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
