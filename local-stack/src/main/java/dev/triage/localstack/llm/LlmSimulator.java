@@ -127,12 +127,12 @@ public final class LlmSimulator implements AutoCloseable {
         return stats.serverErrors();
     }
 
-    /** 200 answers whose labels came from the {@link LabelOracle}: conversations it knew. */
+    /** Requests past the faults whose labels came from the {@link LabelOracle}: conversations it knew (counted when the answer is made). */
     public long oracleHits() {
         return stats.oracleHits();
     }
 
-    /** 200 answers the {@link LabelOracle} was asked for but did not know the conversation of (0 without an oracle). */
+    /** Requests past the faults whose conversation the {@link LabelOracle} did not know: the usual answer (0 without an oracle). */
     public long oracleMisses() {
         return stats.oracleMisses();
     }
