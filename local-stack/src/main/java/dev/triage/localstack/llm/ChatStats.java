@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the simulator counts of its chat requests, for tests and benchmarks: requests, requests held
- * at once (queued or processed), 429 and 500 answers, and the server-side latency of 200 answers.
+ * at once (queued or processed), 429 and 500 answers, the server-side latency of 200 answers, and the
+ * {@link LabelOracle}'s hits and misses.
  * Thread-safe.
  */
 final class ChatStats {
@@ -15,6 +16,8 @@ final class ChatStats {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong serverErrors = new AtomicLong();
+    private final AtomicLong oracleHits = new AtomicLong();
+    private final AtomicLong oracleMisses = new AtomicLong();
     private final LatencySamples latencies = new LatencySamples();
 
     /** A chat request came in; it is held until {@link #answered(int)}. */
@@ -38,6 +41,11 @@ final class ChatStats {
         latencies.record(nanos);
     }
 
+    /** The {@link LabelOracle} was asked about a processed request, and knew its conversation ({@code hit}) or not. */
+    void oracleConsulted(boolean hit) {
+        (hit ? oracleHits : oracleMisses).incrementAndGet();
+    }
+
     int held() {
         return held.get();
     }
@@ -58,6 +66,14 @@ final class ChatStats {
         return serverErrors.get();
     }
 
+    long oracleHits() {
+        return oracleHits.get();
+    }
+
+    long oracleMisses() {
+        return oracleMisses.get();
+    }
+
     double latencyPercentileMs(double p) {
         return latencies.percentileMs(p);
     }
@@ -68,6 +84,8 @@ final class ChatStats {
         requests.set(0);
         rateLimited.set(0);
         serverErrors.set(0);
+        oracleHits.set(0);
+        oracleMisses.set(0);
         latencies.clear();
     }
 }

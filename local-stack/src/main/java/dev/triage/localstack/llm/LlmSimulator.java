@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Delayed answers are sent from a scheduler, and requests waiting for a processing slot sit in a
  * queue, not in a sleeping thread, so thousands of requests can wait at once. It counts requests,
  * 429 and 500 answers, the peaks of requests held and processed, the latency of 200 answers, and
- * the calls answered per conversation ({@code GET /calls}, optionally a {@link CallsLog}).
+ * the calls answered per conversation ({@code GET /calls}, optionally a {@link CallsLog}). With a
+ * {@link LabelOracle}, it answers the expected labels of a labelled file instead, right with a
+ * chosen probability: a test device for evaluation, not a model.
  */
 public final class LlmSimulator implements AutoCloseable {
 
@@ -43,7 +45,8 @@ public final class LlmSimulator implements AutoCloseable {
     private final CallCounts calls = new CallCounts();
     private final CallsLog callsLog;
 
-    private LlmSimulator(HttpServer server, Faults faults, List<String> models, long seed, CallsLog callsLog) {
+    private LlmSimulator(HttpServer server, Faults faults, List<String> models, long seed, CallsLog callsLog,
+                         LabelOracle oracle) {
         this.server = server;
         this.faults = faults;
         this.callsLog = callsLog;
@@ -51,8 +54,9 @@ public final class LlmSimulator implements AutoCloseable {
         this.delays = Executors.newScheduledThreadPool(2, daemon("llm-sim-delay"));
         this.slots = new ProcessingSlots(() -> faults.capacity, delays);
         server.setExecutor(workers);
-        server.createContext("/", new ModelEndpoints(faults, models, new Dice(seed), stats, slots, delays, calls, callsLog,
-                Clock.systemUTC()));
+        Dice dice = new Dice(seed);
+        server.createContext("/", new ModelEndpoints(faults, models, dice, new Answers(oracle, seed, dice, stats), stats, slots,
+                delays, calls, callsLog, Clock.systemUTC()));
     }
 
     /** Starts on {@code port} (0 = a free port), serving {@code models}, with {@code faults}. */
@@ -62,10 +66,20 @@ public final class LlmSimulator implements AutoCloseable {
 
     /** As {@link #start(int, Faults, List, long)}, writing each chat call it answers to {@code callsLog}, which it closes. */
     public static LlmSimulator start(int port, Faults faults, List<String> models, long seed, CallsLog callsLog) {
+        return start(port, faults, models, seed, callsLog, LabelOracle.NONE);
+    }
+
+    /**
+     * As {@link #start(int, Faults, List, long, CallsLog)}, answering the conversations {@code oracle}
+     * knows with their expected labels, or with wrong ones, as its accuracy and {@code seed} decide:
+     * a test device for end-to-end tests of evaluation, never a quality claim. Faults apply first.
+     */
+    public static LlmSimulator start(int port, Faults faults, List<String> models, long seed, CallsLog callsLog,
+                                     LabelOracle oracle) {
         int claimed = Ports.claim(port, "The LLM simulator", "--port");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), claimed), 4096);
-            LlmSimulator sim = new LlmSimulator(server, faults, models, seed, callsLog);
+            LlmSimulator sim = new LlmSimulator(server, faults, models, seed, callsLog, oracle);
             server.start();
             LOG.info("LLM simulator on {} serving {}", sim.url(), models);
             return sim;
@@ -111,6 +125,16 @@ public final class LlmSimulator implements AutoCloseable {
     /** Chat requests answered 500, random or poison. */
     public long serverErrors() {
         return stats.serverErrors();
+    }
+
+    /** Requests past the faults whose labels came from the {@link LabelOracle}: conversations it knew (counted when the answer is made). */
+    public long oracleHits() {
+        return stats.oracleHits();
+    }
+
+    /** Requests past the faults whose conversation the {@link LabelOracle} did not know: the usual answer (0 without an oracle). */
+    public long oracleMisses() {
+        return stats.oracleMisses();
     }
 
     /**

@@ -32,6 +32,7 @@ final class ModelEndpoints implements HttpHandler {
     private final Faults faults;
     private final List<String> models;
     private final Dice dice;
+    private final Answers answers;
     private final AdmissionPolicy admission;
     private final ChatStats stats;
     private final ProcessingSlots slots;
@@ -40,11 +41,12 @@ final class ModelEndpoints implements HttpHandler {
     private final CallsLog callsLog;
     private final Clock clock;
 
-    ModelEndpoints(Faults faults, List<String> models, Dice dice, ChatStats stats, ProcessingSlots slots,
+    ModelEndpoints(Faults faults, List<String> models, Dice dice, Answers answers, ChatStats stats, ProcessingSlots slots,
                    ScheduledExecutorService delays, CallCounts calls, CallsLog callsLog, Clock clock) {
         this.faults = faults;
         this.models = List.copyOf(models);
         this.dice = dice;
+        this.answers = answers;
         this.admission = new AdmissionPolicy(dice);
         this.stats = stats;
         this.slots = slots;
@@ -99,8 +101,8 @@ final class ModelEndpoints implements HttpHandler {
     }
 
     private Object answerBody(boolean ollama, JsonNode request, boolean badOutput) {
-        String content = badOutput ? SimulatedAnswer.malformed(dice) : SimulatedAnswer.classify(AdmissionPolicy.conversation(request),
-                ollama ? request.get("format") : request.path("response_format").path("json_schema").get("schema"));
+        String content = answers.content(request,
+                ollama ? request.get("format") : request.path("response_format").path("json_schema").get("schema"), badOutput);
         return ollama ? OllamaShape.of(request, content) : OpenAiShape.of(request, content);
     }
 

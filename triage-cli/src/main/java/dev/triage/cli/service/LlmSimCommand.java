@@ -3,6 +3,7 @@ package dev.triage.cli.service;
 import dev.triage.localstack.llm.CallSummary;
 import dev.triage.localstack.llm.CallsLog;
 import dev.triage.localstack.llm.Faults;
+import dev.triage.localstack.llm.LabelOracle;
 import dev.triage.localstack.llm.LlmSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,14 +72,26 @@ public final class LlmSimCommand implements Callable<Integer> {
             + "conversation text, the same across retries; GET /calls counts calls per key.")
     Path callsLog;
 
+    @Option(names = "--answers", paramLabel = "FILE", description = "A test device for end-to-end tests of `triage eval`, "
+            + "never a quality claim: answer the expected labels of the conversations in FILE (the labelled JSON lines or "
+            + "JSON array `triage eval` reads), matched by their messages' texts, with probability --accuracy; a wrong "
+            + "answer has all three labels wrong, drawn from those in FILE. Other conversations get the usual answer. "
+            + "Faults apply first; --seed and the conversation decide, so retries get the same answer.")
+    Path answers;
+
+    @Option(names = "--accuracy", paramLabel = "P", description = "With --answers: the probability (0 to 1) that a "
+            + "conversation gets its expected labels (default 1.0).")
+    Double accuracy;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Faults faults = faults();
+        LabelOracle oracle = oracle();
         CallsLog log = callsLog == null ? CallsLog.NONE : callsLog();
-        LlmSimulator sim = LlmSimulator.start(port, faults, models, seed, log);
+        LlmSimulator sim = LlmSimulator.start(port, faults, models, seed, log, oracle);
         System.out.printf("LLM simulator on %s (Ollama: /api/chat, /api/tags; OpenAI: /v1/chat/completions, /v1/models)%s%n",
                 sim.url(), limits());
         return ServiceRunner.runUntilStopped(() -> {
@@ -88,8 +101,25 @@ public final class LlmSimCommand implements Callable<Integer> {
                     sim.requests(), sim.rateLimited(), sim.serverErrors(),
                     millis(sim.latencyPercentileMs(0.5)), millis(sim.latencyPercentileMs(0.99)), sim.peakConcurrency(),
                     calls.conversations(), calls.repeated(), calls.answeredMoreThanOnce());
+            if (oracle.isOn()) {
+                System.out.printf("answers from --answers %d, conversations not in it %d%n", sim.oracleHits(), sim.oracleMisses());
+            }
             sim.close();
         });
+    }
+
+    private LabelOracle oracle() {
+        if (answers == null) {
+            if (accuracy != null) {
+                throw new ParameterException(spec.commandLine(), "llm-sim: --accuracy needs --answers FILE");
+            }
+            return LabelOracle.NONE;
+        }
+        try {
+            return LabelOracle.load(answers, accuracy == null ? 1.0 : accuracy);
+        } catch (IllegalArgumentException | UncheckedIOException e) { // a bad entry, a bad accuracy, an unreadable file
+            throw new ParameterException(spec.commandLine(), "llm-sim: " + e.getMessage());
+        }
     }
 
     private CallsLog callsLog() {
@@ -124,6 +154,9 @@ public final class LlmSimCommand implements Callable<Integer> {
         }
         if (poisonText != null) {
             set.add("poison text /" + poisonText + "/");
+        }
+        if (answers != null) {
+            set.add("expected labels of " + answers + " with probability " + (accuracy == null ? 1.0 : accuracy) + " (a test device)");
         }
         return set.isEmpty() ? "" : ", " + String.join(", ", set);
     }
