@@ -1,15 +1,11 @@
 package dev.triage.localstack.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.triage.core.json.Json;
-import dev.triage.core.json.PayloadException;
+import dev.triage.core.json.JsonEntries;
 import dev.triage.core.model.Classification;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,51 +26,22 @@ final class AnswersFile {
     }
 
     static List<LabelledConversation> read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("answers file " + file + " does not exist or is not a file");
-        }
+        List<LabelledConversation> entries = new ArrayList<>();
         try {
-            List<LabelledConversation> entries = startsWithBracket(file) ? readArray(file) : readLines(file);
-            if (entries.isEmpty()) {
-                throw new IllegalArgumentException("answers file " + file + " holds no conversations");
+            for (JsonEntries.Entry entry : JsonEntries.read(file)) {
+                if (entry.node() == null) {
+                    throw new IllegalArgumentException("answers file " + file + " " + entry.where()
+                            + " is not valid JSON: " + entry.invalid());
+                }
+                entries.add(entry(file, entry.where(), entry.node()));
             }
-            return entries;
+        } catch (JsonEntries.UnreadableFileException e) {
+            throw new IllegalArgumentException("answers file " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the answers file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static List<LabelledConversation> readArray(Path file) throws IOException {
-        JsonNode array;
-        try {
-            array = Json.tree(Files.readAllBytes(file));
-        } catch (PayloadException e) {
-            throw new IllegalArgumentException("answers file " + file + " is not a valid JSON array: " + e.getMessage(), e);
-        }
-        List<LabelledConversation> entries = new ArrayList<>();
-        for (int i = 0; i < array.size(); i++) {
-            entries.add(entry(file, "item " + (i + 1), array.get(i)));
-        }
-        return entries;
-    }
-
-    private static List<LabelledConversation> readLines(Path file) throws IOException {
-        List<LabelledConversation> entries = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            for (int number = 1; (line = reader.readLine()) != null; number++) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = Json.tree(line.getBytes(StandardCharsets.UTF_8));
-                } catch (PayloadException e) {
-                    throw new IllegalArgumentException("answers file " + file + " line " + number + " is not valid JSON: "
-                            + e.getMessage(), e);
-                }
-                entries.add(entry(file, "line " + number, node));
-            }
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("answers file " + file + " holds no conversations");
         }
         return entries;
     }
@@ -107,15 +74,5 @@ final class AnswersFile {
             throw new IllegalArgumentException(at + "." + field + " must be a non-empty string");
         }
         return value.asText().strip();
-    }
-
-    private static boolean startsWithBracket(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int c;
-            do {
-                c = reader.read();
-            } while (c != -1 && Character.isWhitespace(c));
-            return c == '[';
-        }
     }
 }
