@@ -1,5 +1,6 @@
 package dev.triage.classifier;
 
+import dev.triage.classifier.learned.LearnedClassifier;
 import dev.triage.classifier.llm.LlmSettings;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
@@ -85,8 +86,8 @@ class ClassifierServiceIT {
         assertThat(results).extracting(r -> Json.decode(r.value(), ClassificationResult.class))
                 .extracting(ClassificationResult::id, r -> r.classification().intent(), ClassificationResult::model)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("a-1", "refund_request", "offline"),
-                        org.assertj.core.groups.Tuple.tuple("a-3", "problem_report", "offline"));
+                        org.assertj.core.groups.Tuple.tuple("a-1", "refund_request", LearnedClassifier.MODEL),
+                        org.assertj.core.groups.Tuple.tuple("a-3", "problem_report", LearnedClassifier.MODEL));
         ConsumerRecord<byte[], byte[]> garbage = dead.stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("bad-1")).findFirst().orElseThrow();
         assertThat(new String(garbage.value(), StandardCharsets.UTF_8)).isEqualTo("{definitely not json");

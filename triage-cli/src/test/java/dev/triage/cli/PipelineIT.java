@@ -5,6 +5,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import dev.triage.classifier.learned.LearnedClassifier;
 import dev.triage.cli.local.LocalStack;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
@@ -137,7 +138,11 @@ class PipelineIT {
         Document str = all.stream().filter(r -> "str-0".equals(r.get("query_id"))).findFirst().orElseThrow();
         assertThat(str.get("classification", Document.class).getString("intent")).isEqualTo("problem_report");
         assertThat(str.get("classification", Document.class).getString("topic")).isEqualTo("delivery");
-        assertThat(str.getString("model")).isEqualTo("offline");
+        assertThat(str.getString("model")).isEqualTo(LearnedClassifier.MODEL);
+        Document provenance = str.get("provenance", Document.class);
+        assertThat(provenance.getString("tier")).isEqualTo("learned");
+        assertThat(provenance.getBoolean("cached")).isFalse();
+        assertThat(provenance.get("confidence", Document.class).getDouble("intent")).isBetween(0.0, 1.0);
         assertThat(count(queries, Filters.and(Filters.in("_id", queryIds), Filters.eq("processing_attempts", 1)))).isEqualTo(N);
     }
 

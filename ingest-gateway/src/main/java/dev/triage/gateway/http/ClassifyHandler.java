@@ -8,6 +8,7 @@ import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
 import dev.triage.core.model.IdType;
 import dev.triage.core.model.Message;
+import dev.triage.core.model.Provenance;
 import dev.triage.core.model.Source;
 import dev.triage.gateway.reply.Reply;
 import dev.triage.gateway.reply.RequestReplyClient;
@@ -38,8 +39,14 @@ public final class ClassifyHandler implements Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyHandler.class);
 
-    /** The response body, same shape as the original API's. */
-    record ClassifyResponse(String conversationNumber, List<Message> messages, Classification classification) {
+    /**
+     * The response body: the original API's shape ({@code conversation_number}, {@code messages},
+     * {@code classification}) plus, beside it, which model answered and its {@code provenance} (tier
+     * {@code llm} or {@code learned}, confidence per label, {@code cached}), so a caller can tell a
+     * model's labels from the learned fallback's.
+     */
+    record ClassifyResponse(String conversationNumber, List<Message> messages, Classification classification,
+                            String model, Provenance provenance) {
     }
 
     private final RequestReplyClient client;
@@ -122,7 +129,8 @@ public final class ClassifyHandler implements Handler {
             ErrorResponses.render(ctx, statusOf(reply.error().code()), reply.error().code(), message);
         } else {
             ctx.status(200).contentType("application/json").result(Json.encodeToString(new ClassifyResponse(
-                    request.conversationNumber(), request.messages(), reply.result().classification())));
+                    request.conversationNumber(), request.messages(), reply.result().classification(),
+                    reply.result().model(), reply.result().provenance())));
         }
     }
 

@@ -11,6 +11,7 @@ import com.mongodb.client.model.WriteModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.IdType;
+import dev.triage.core.model.Provenance;
 import dev.triage.core.model.Source;
 import dev.triage.core.mongo.Publishers;
 import dev.triage.core.mongo.QueryIds;
@@ -158,8 +159,21 @@ public final class ResultWriter {
                 Updates.set("taxonomy_version", r.taxonomyVersion()),
                 Updates.set("attempts", r.attempts()),
                 Updates.set("llm_latency_ms", r.llmLatencyMs()),
+                provenance(r.provenance()),
                 Updates.unset("status"), Updates.unset("error"), Updates.unset("failed_at")), // an API failure, replayed
                 new UpdateOptions().upsert(true));
+    }
+
+    /** Which tier answered, how sure, whether cached; unset for a result that does not say (older records). */
+    private static Bson provenance(Provenance p) {
+        if (p == null) {
+            return Updates.unset("provenance");
+        }
+        Document doc = new Document("tier", p.tier()).append("cached", p.cached());
+        if (p.confidence() != null) {
+            doc.append("confidence", new Document(new java.util.TreeMap<String, Object>(p.confidence())));
+        }
+        return Updates.set("provenance", doc);
     }
 
     private WriteModel<Document> markProcessed(ClassificationResult r) {

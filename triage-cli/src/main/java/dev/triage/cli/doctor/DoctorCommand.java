@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.Labels;
+import dev.triage.classifier.learned.LearnedClassifier;
 import dev.triage.classifier.llm.LlmSettings;
 import dev.triage.classifier.llm.Providers;
 import dev.triage.cli.batch.MongoOptions;
@@ -138,8 +139,8 @@ public final class DoctorCommand implements Callable<Integer> {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             Classifier classifier = Providers.create(settings, 1, scheduler, TriageMetrics.registry());
-            if (classifier.model().equals("offline") && settings.provider() != LlmSettings.Provider.OFFLINE) {
-                report.warn("no model server: the offline keyword classifier will be used",
+            if (classifier.model().equals(LearnedClassifier.MODEL) && settings.provider() != LlmSettings.Provider.OFFLINE) {
+                report.warn("no model server: the learned classifier (no LLM) will be used",
                         "start Ollama with the model (ollama pull " + settings.model() + ") or set LLM_PROVIDER/LLM_API_URL");
             }
             long started = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.triage.core.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,6 +14,7 @@ import java.util.Objects;
  *                   which reports none
  * @param cached     true when the labels were reused from an identical conversation instead of computed
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Provenance(String tier, Map<String, Double> confidence, boolean cached) {
 
     public static final String LLM = "llm";
