@@ -64,13 +64,20 @@ public record Taxonomy(String version, List<Label> intents, List<Label> topics, 
         };
     }
 
-    /** The canonical name of {@code value} among {@code labels}, case and whitespace normalised. */
+    /**
+     * The canonical name of {@code value} among {@code labels}: case, surrounding whitespace, spaces and
+     * hyphens (for underscores) do not matter, on either side, so a taxonomy may spell its names as it likes.
+     */
     public static Optional<String> match(List<Label> labels, String value) {
         if (value == null) {
             return Optional.empty();
         }
-        String wanted = value.strip().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
-        return labels.stream().map(Label::name).filter(wanted::equals).findFirst();
+        String wanted = normal(value);
+        return labels.stream().map(Label::name).filter(name -> normal(name).equals(wanted)).findFirst();
+    }
+
+    private static String normal(String label) {
+        return label.strip().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
     }
 
     private static List<Label> requireLabels(String kind, List<Label> labels) {
