@@ -101,8 +101,9 @@ final class GatewayAnswers {
         JsonNode provenance = body.path("provenance");
         String tier = provenance.path("tier").isTextual() ? provenance.get("tier").asText() : null;
         boolean cached = provenance.path("cached").asBoolean(false);
-        Integer calls = !body.path("attempts").isInt() ? null
-                : "llm".equals(tier) && !cached ? body.get("attempts").asInt() : 0;
+        boolean paid = "llm".equals(tier) && !cached;
+        Integer calls = !paid && tier != null ? Integer.valueOf(0)
+                : paid && body.path("attempts").isInt() ? Integer.valueOf(body.get("attempts").asInt()) : null;
         Double minConfidence = null;
         for (JsonNode c : provenance.path("confidence")) {
             minConfidence = minConfidence == null ? c.asDouble() : Math.min(minConfidence, c.asDouble());
