@@ -4,6 +4,7 @@ import dev.triage.cli.batch.BatchCommand;
 import dev.triage.cli.batch.LoadCommand;
 import dev.triage.cli.bench.BenchCommand;
 import dev.triage.cli.doctor.DoctorCommand;
+import dev.triage.cli.eval.EvalCommand;
 import dev.triage.cli.local.DemoCommand;
 import dev.triage.cli.replay.ReplayDlqCommand;
 import dev.triage.cli.reprocess.ReprocessCommand;
@@ -28,7 +29,7 @@ import java.util.Locale;
         description = "Labels customer-support conversations with an LLM (intent, topic, sentiment) on Kafka.",
         subcommands = {LocalCommand.class, DemoCommand.class, GatewayCommand.class, ClassifierCommand.class,
                 SinkCommand.class, BatchCommand.class, LoadCommand.class, SendCommand.class, ReplayDlqCommand.class, ReprocessCommand.class,
-                DoctorCommand.class, LlmSimCommand.class, BenchCommand.class})
+                DoctorCommand.class, LlmSimCommand.class, BenchCommand.class, EvalCommand.class})
 public final class TriageCli implements Runnable {
 
     /** Exit code for bad configuration or a port in use: fix the setting and run again. */

@@ -6,26 +6,26 @@ import java.util.Arrays;
  * Nearest-rank percentiles (as {@code triage send} reports them): the smallest value with at least
  * {@code p} of the values at or below it, so p99 is a time a request actually took.
  */
-final class Percentiles {
+public final class Percentiles {
 
     private final long[] sorted;
 
-    Percentiles(long[] values) {
+    public Percentiles(long[] values) {
         this.sorted = values.clone();
         Arrays.sort(sorted);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return sorted.length == 0;
     }
 
     /** @param p in (0, 1]; the values must not be empty */
-    long at(double p) {
+    public long at(double p) {
         int rank = (int) Math.ceil(p * sorted.length);
         return sorted[Math.max(0, rank - 1)];
     }
 
-    long max() {
+    public long max() {
         return sorted[sorted.length - 1];
     }
 }
