@@ -2,6 +2,8 @@ package dev.triage.classifier.learned;
 
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.Labels;
+import dev.triage.classifier.RecordRejectedException;
+import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.Provenance;
 
@@ -22,11 +24,14 @@ public final class LearnedClassifier implements Classifier {
 
     private final LearnedModel model;
     private final String taxonomyVersion;
+    private final int maxConversationChars;
     private final ExecutorService executor;
 
-    public LearnedClassifier(LearnedModel model, String taxonomyVersion) {
+    /** @param maxConversationChars {@code CONVERSATION_MAX_CHARS}: larger conversations are the record's fault */
+    public LearnedClassifier(LearnedModel model, String taxonomyVersion, int maxConversationChars) {
         this.model = model;
         this.taxonomyVersion = taxonomyVersion;
+        this.maxConversationChars = maxConversationChars;
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
             Thread t = new Thread(r, "learned-classifier-" + n.incrementAndGet());
@@ -52,6 +57,12 @@ public final class LearnedClassifier implements Classifier {
 
     /** The prediction with its confidences and embedding, for a cascade or a few-shot prompt. */
     public CompletableFuture<LearnedModel.Prediction> predict(ConversationEnvelope conversation) {
+        long chars = conversation.messages().stream().mapToLong(m -> m.text().length()).sum();
+        if (chars > maxConversationChars) {
+            return CompletableFuture.failedFuture(new RecordRejectedException(ErrorCode.CONVERSATION_TOO_LARGE,
+                    "conversation has " + chars + " characters, more than CONVERSATION_MAX_CHARS=" + maxConversationChars
+                            + "; send it shorter", 0, null, 0, null));
+        }
         return CompletableFuture.supplyAsync(() -> model.predict(conversation.messages()), executor);
     }
 

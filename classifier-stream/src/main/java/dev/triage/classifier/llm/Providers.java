@@ -76,7 +76,7 @@ public final class Providers {
     public static LearnedClassifier learned(LlmSettings settings) {
         Taxonomy taxonomy = taxonomy(settings);
         LearnedModel model = LearnedModels.trained(taxonomy, LearnedModels.examples(settings.learned(), taxonomy));
-        return new LearnedClassifier(model, taxonomy.version());
+        return new LearnedClassifier(model, taxonomy.version(), settings.conversationMaxChars());
     }
 
     private static Classifier withLearned(LlmSettings settings, LlmClassifier llm) {
