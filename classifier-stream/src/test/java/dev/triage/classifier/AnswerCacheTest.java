@@ -121,17 +121,6 @@ class AnswerCacheTest {
         assertThat(gets("miss")).isEqualTo(2);
     }
 
-    @Test
-    void noEntriesMeansNothingIsReused() {
-        AnswerCache cache = cache(0);
-        ConversationEnvelope c = conversation(new Message("customer", "Where is my parcel?"));
-
-        cache.classify(c).join();
-        cache.classify(c).join();
-
-        assertThat(inner.calls).hasValue(2);
-    }
-
     private AnswerCache cache(int maxEntries) {
         return new AnswerCache(inner, new AnswerCache.Settings(maxEntries, Duration.ofHours(1)), registry);
     }
