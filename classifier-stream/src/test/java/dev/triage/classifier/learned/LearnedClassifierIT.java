@@ -169,6 +169,14 @@ class LearnedClassifierIT {
                 .hasMessageContaining("[neutral]");
     }
 
+    @Test
+    void replacingTheExamplesWithNoFileIsAConfigurationErrorNamingExamplesFile() {
+        assertThatThrownBy(() -> Providers.learned(settings(Map.of("EXAMPLES_MODE", "replace"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("EXAMPLES_MODE=replace")
+                .hasMessageContaining("EXAMPLES_FILE");
+    }
+
     /** Not a test of speed (nothing is asserted): the number goes into the operations docs. */
     @Test
     void cpuTimePerClassificationIsMeasured() {
