@@ -1,7 +1,10 @@
 package dev.triage.classifier.learned;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.triage.core.config.ConfigException;
@@ -148,13 +151,17 @@ public final class LabelledFile {
     private static List<LabelledConversation> readCsv(Path file, CsvColumns columns, Taxonomy taxonomy) throws IOException {
         CsvMapper mapper = new CsvMapper();
         List<LabelledConversation> read = new ArrayList<>();
+        if (Files.size(file) == 0) {
+            return read;
+        }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class)
                      .with(CsvSchema.emptySchema().withHeader()).readValues(reader)) {
             Map<String, String> present = null;
             while (rows.hasNext()) {
-                Map<String, String> row = rows.next();
+                // before next(): after it, the location is the start of the following row
                 String where = file + " line " + rows.getCurrentLocation().getLineNr();
+                Map<String, String> row = rows.next();
                 if (present == null) {
                     present = presentColumns(file, row.keySet(), columns);
                 }
@@ -168,8 +175,20 @@ public final class LabelledFile {
                 }
                 read.add(new LabelledConversation(where, List.of(new Message("customer", text)), labels));
             }
+        } catch (JsonProcessingException e) {
+            throw invalidCsv(file, e);
+        } catch (RuntimeJsonMappingException e) {
+            throw e.getCause() instanceof JsonProcessingException cause ? invalidCsv(file, cause)
+                    : new ConfigException(file + " is not valid CSV: " + e.getMessage());
         }
         return read;
+    }
+
+    /** A file the CSV parser refuses (no header, a row longer than the header) is the configuration's fault. */
+    private static ConfigException invalidCsv(Path file, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String line = at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr();
+        return new ConfigException(file + line + " is not valid CSV: " + e.getOriginalMessage());
     }
 
     private static Map<String, String> presentColumns(Path file, java.util.Set<String> header, CsvColumns columns) {

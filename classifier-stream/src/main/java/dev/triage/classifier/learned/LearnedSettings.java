@@ -30,6 +30,9 @@ public record LearnedSettings(Path examplesFile, boolean replaceExamples, Labell
         if (fewShot > 20) {
             throw new ConfigException("LLM_FEW_SHOT must be at most 20, was " + fewShot);
         }
+        if (replaceExamples && examplesFile == null) {
+            throw new ConfigException("EXAMPLES_MODE=replace needs an EXAMPLES_FILE to train on instead of the built-in examples");
+        }
         if (cascadeThreshold != null && !(cascadeThreshold >= 0 && cascadeThreshold <= 1)) {
             throw new ConfigException("CASCADE_THRESHOLD must be between 0 and 1, was " + cascadeThreshold);
         }
