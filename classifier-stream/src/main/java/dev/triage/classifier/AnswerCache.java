@@ -48,7 +48,11 @@ public final class AnswerCache implements Classifier {
     private final Classifier inner;
     private final Cache<String, Labels> answers;
 
+    /** @param settings at least one entry: with {@code CACHE_MAX_ENTRIES=0} no cache is built at all */
     public AnswerCache(Classifier inner, Settings settings, MeterRegistry registry) {
+        if (settings.maxEntries() < 1) {
+            throw new IllegalArgumentException("an answer cache holds at least one answer; build none for CACHE_MAX_ENTRIES=0");
+        }
         this.inner = inner;
         this.answers = Caffeine.newBuilder().maximumSize(settings.maxEntries()).expireAfterWrite(settings.maxAge())
                 .recordStats().build();

@@ -4,6 +4,8 @@ import dev.triage.core.config.ConfigException;
 import dev.triage.core.model.Classification;
 import dev.triage.core.model.Message;
 import dev.triage.core.taxonomy.Taxonomy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +28,8 @@ import java.util.stream.IntStream;
 public final class LearnedModel {
 
     static final int NGRAM_BUCKETS = 1 << 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LearnedModel.class);
 
     /** One label kind's model; {@code regression} is null when the kind has a single label. */
     private record KindModel(String kind, List<String> labels, SoftmaxRegression regression, boolean ngrams) {
@@ -91,6 +95,11 @@ public final class LearnedModel {
             throw new ConfigException("the examples label the " + kind + " of " + labelled.size()
                     + " conversations with " + seen + ": the learned classifier needs examples of at least two "
                     + kind + "s (or a taxonomy with a single " + kind + ")");
+        }
+        List<String> unseen = allowed.stream().filter(l -> !seen.contains(l)).toList();
+        if (!unseen.isEmpty()) {
+            LOG.warn("no example is labelled {} {}: the learned classifier will never answer {}", kind, unseen,
+                    unseen.size() == 1 ? "it" : "them");
         }
         FeatureVector[] x = new FeatureVector[labelled.size()];
         int[] y = new int[labelled.size()];

@@ -63,16 +63,37 @@ class SoftmaxRegressionTest {
     @Test
     void theSameSeedGivesTheSameModelAndAnotherSeedAnotherOne() {
         Toy toy = dense(new Random(6));
-        SoftmaxRegression.Training seeded = new SoftmaxRegression.Training(5, 0.5, 1e-4, 7);
+        SoftmaxRegression.Training seeded = new SoftmaxRegression.Training(5, 0.5, 1e-4, 7, true);
 
         SoftmaxRegression a = SoftmaxRegression.train(toy.x(), toy.y(), CLASSES, seeded);
         SoftmaxRegression b = SoftmaxRegression.train(toy.x(), toy.y(), CLASSES, seeded);
-        SoftmaxRegression other = SoftmaxRegression.train(toy.x(), toy.y(), CLASSES, new SoftmaxRegression.Training(5, 0.5, 1e-4, 8));
+        SoftmaxRegression other = SoftmaxRegression.train(toy.x(), toy.y(), CLASSES, new SoftmaxRegression.Training(5, 0.5, 1e-4, 8, true));
 
         FeatureVector probe = new FeatureVector(new float[]{0.3f, -0.2f}, new int[0], new float[0], 0);
         assertThat(a.probabilities(probe)).containsExactly(b.probabilities(probe));
         // the seed orders the examples, and SGD's result depends on the order: the seed is really used
         assertThat(other.probabilities(probe)).isNotEqualTo(a.probabilities(probe));
+    }
+
+    @Test
+    void balancedTrainingDoesNotLetTheMajorityLabelWinTheOverlap() {
+        // one feature; class 1 (10% of the examples) sits just above class 0, and they overlap
+        Random random = new Random(9);
+        int n = 1000;
+        FeatureVector[] x = new FeatureVector[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 10 == 0 ? 1 : 0;
+            x[i] = new FeatureVector(new float[]{(float) (y[i] + random.nextGaussian()), 1f}, new int[0], new float[0], 0);
+        }
+        FeatureVector middle = new FeatureVector(new float[]{0.6f, 1f}, new int[0], new float[0], 0);
+        double plain = SoftmaxRegression.train(x, y, 2, new SoftmaxRegression.Training(20, 0.1, 1e-4, 1, false))
+                .probabilities(middle)[1];
+        double balanced = SoftmaxRegression.train(x, y, 2, new SoftmaxRegression.Training(20, 0.1, 1e-4, 1, true))
+                .probabilities(middle)[1];
+
+        assertThat(plain).as("unweighted, the 9:1 prior keeps the minority label unlikely").isLessThan(0.3);
+        assertThat(balanced).as("balanced, the point nearer class 1 leans to it").isGreaterThan(0.5);
     }
 
     @Test
