@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ public final class LearnedModel {
             confidence.put(k.kind(), p[best]);
         }
         return new Prediction(new Classification(labels.get("intent"), labels.get("topic"), labels.get("sentiment")),
-                Map.copyOf(confidence), embedding);
+                Collections.unmodifiableMap(confidence), embedding);
     }
 
     /** The {@code k} examples most similar to {@code embedding} (cosine), most similar first. */

@@ -2,6 +2,8 @@ package dev.triage.core.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,7 +24,7 @@ public record Provenance(String tier, Map<String, Double> confidence, boolean ca
 
     public Provenance {
         Objects.requireNonNull(tier, "tier");
-        confidence = confidence == null ? null : Map.copyOf(confidence);
+        confidence = confidence == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(confidence)); // kinds in order
     }
 
     public static Provenance llm() {
