@@ -3,16 +3,18 @@ package dev.triage.classifier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.triage.core.config.Env;
+import dev.triage.core.json.Json;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.Message;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -45,8 +47,11 @@ public final class AnswerCache implements Classifier {
 
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
+    private static final String NAME = "classifier_answers";
+
     private final Classifier inner;
     private final Cache<String, Labels> answers;
+    private final MeterRegistry registry;
 
     /** @param settings at least one entry: with {@code CACHE_MAX_ENTRIES=0} no cache is built at all */
     public AnswerCache(Classifier inner, Settings settings, MeterRegistry registry) {
@@ -56,7 +61,8 @@ public final class AnswerCache implements Classifier {
         this.inner = inner;
         this.answers = Caffeine.newBuilder().maximumSize(settings.maxEntries()).expireAfterWrite(settings.maxAge())
                 .recordStats().build();
-        CaffeineCacheMetrics.monitor(registry, answers, "classifier_answers");
+        this.registry = registry;
+        CaffeineCacheMetrics.monitor(registry, answers, NAME);
     }
 
     @Override
@@ -87,19 +93,22 @@ public final class AnswerCache implements Classifier {
         return inner.probe();
     }
 
+    /** Closes the classifier and removes this cache's meters, so a cache built later reports its own. */
     @Override
     public void close() {
+        registry.getMeters().stream().filter(m -> NAME.equals(m.getId().getTag("cache"))).forEach(registry::remove);
         inner.close();
     }
 
+    /** SHA-256 of the JSON of model, taxonomy version and normalised turns: no two inputs share it. */
     private String key(ConversationEnvelope conversation) {
-        StringBuilder text = new StringBuilder(inner.model()).append('\n').append(inner.taxonomyVersion());
+        List<List<String>> parts = new ArrayList<>();
+        parts.add(List.of(inner.model(), inner.taxonomyVersion()));
         for (Message m : conversation.messages()) {
-            text.append('\n').append(normal(m.sender())).append(": ").append(normal(m.text()));
+            parts.add(List.of(normal(m.sender()), normal(m.text())));
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Json.encode(parts)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM, which every JVM must have", e);
         }

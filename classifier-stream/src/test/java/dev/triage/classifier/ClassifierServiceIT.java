@@ -106,6 +106,26 @@ class ClassifierServiceIT {
     }
 
     @Test
+    void textTheModelCannotReadIsDeadLetteredOrCleanedNeverAnOutage() {
+        client.send(conversation("z-1", "\u200B\u200B"));       // zero-width spaces only: nothing to classify
+        client.send(conversation("z-2", "\u0001\u0002"));       // control characters only
+        client.send(conversation("z-3", "I want a refund\u0000 for my order\u200B")); // readable once cleaned
+
+        // other tests write to the same topics: wait until this test's records are there
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.readAtLeast(topics.deadLetter(), 1, WAIT))
+                    .filteredOn(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("z-"))
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, TriageHeaders.ERROR_CODE))
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("z-1", "INVALID_PAYLOAD"),
+                            org.assertj.core.groups.Tuple.tuple("z-2", "INVALID_PAYLOAD"));
+            assertThat(client.readAtLeast(topics.classifications(), 1, WAIT))
+                    .extracting(r -> Json.decode(r.value(), ClassificationResult.class))
+                    .filteredOn(r -> r.id().equals("z-3"))
+                    .singleElement().satisfies(r -> assertThat(r.classification().intent()).isEqualTo("refund_request"));
+        });
+    }
+
+    @Test
     void synchronousRequestsGetAReplyOnTheirPartitionAndExpiredOnesDoNot() {
         // a gateway creates its own reply topic; here one with three partitions stands in for it
         TopicAdmin.ensureTopics(new KafkaSettings(kafka.bootstrapServers(), topics, 3, (short) 1), List.of(topics.replies()),

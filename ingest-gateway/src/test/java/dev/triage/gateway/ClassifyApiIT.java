@@ -54,6 +54,22 @@ class ClassifyApiIT {
         assertThat(json(response).get("classification").get("intent").asText()).isEqualTo("echo-123");
         assertThat(json(response).get("classification").get("topic").asText()).isEqualTo("order");
         assertThat(json(response).get("classification").get("sentiment").asText()).isEqualTo("neutral");
+        assertThat(json(response).get("model").asText()).isEqualTo("responder");
+        assertThat(json(response).has("provenance")).as("a result that does not say where it comes from").isFalse();
+    }
+
+    @Test
+    void besideTheOriginalFieldsTheAnswerSaysWhichTierAnsweredAndHowSure() throws Exception {
+        HttpResponse<String> response = api.post("/classify", """
+                {"conversation_number": "p-1", "messages": [{"sender": "customer", "text": "learned"}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var body = json(response);
+        assertThat(body.get("classification").get("intent").asText()).isEqualTo("feedback");
+        assertThat(body.get("model").asText()).isEqualTo("learned:m");
+        assertThat(body.get("provenance").get("tier").asText()).isEqualTo("learned");
+        assertThat(body.get("provenance").get("confidence").get("intent").asDouble()).isEqualTo(0.91);
+        assertThat(body.get("provenance").get("cached").asBoolean()).isFalse();
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
+import dev.triage.core.model.Provenance;
 import dev.triage.localstack.EmbeddedKafka;
 import dev.triage.localstack.EmbeddedMongo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -210,6 +211,9 @@ final class GatewayStack implements AutoCloseable {
                 case "poison" -> error(headers, "INVALID_PAYLOAD", "poisoned conversation");
                 case "nonsense" -> error(headers, "LLM_BAD_OUTPUT", "the model answered nonsense 3 times");
                 case "refused" -> error(headers, "LLM_REJECTED", "the model server answered 400: context too long");
+                case "learned" -> new ClassificationResult(1, c.id(), c.idType(), c.source(),
+                        new Classification("feedback", "product", "positive"), "learned:m", "t", 1, 0, null, Instant.now(),
+                        Provenance.learned(java.util.Map.of("intent", 0.91, "topic", 0.62, "sentiment", 0.88)));
                 default -> new ClassificationResult(1, c.id(), c.idType(), c.source(),
                         new Classification("echo-" + c.id(), "order", "neutral"), "responder", "t", 1, 0, null, Instant.now());
             };

@@ -5,11 +5,14 @@ import dev.triage.classifier.Labels;
 import dev.triage.classifier.RecordRejectedException;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.model.ConversationEnvelope;
+import dev.triage.core.model.Message;
 import dev.triage.core.model.Provenance;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,7 +66,24 @@ public final class LearnedClassifier implements Classifier {
                     "conversation has " + chars + " characters, more than CONVERSATION_MAX_CHARS=" + maxConversationChars
                             + "; send it shorter", 0, null, 0, null));
         }
-        return CompletableFuture.supplyAsync(() -> model.predict(conversation.messages()), executor);
+        try {
+            return CompletableFuture.supplyAsync(() -> predict(conversation.messages()), executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the learned classifier is closed", e));
+        }
+    }
+
+    /**
+     * The model's answer. Whatever it throws is about this conversation (the model is in memory and
+     * answered others): the record's fault, never an outage to wait out.
+     */
+    private LearnedModel.Prediction predict(List<Message> messages) {
+        try {
+            return model.predict(messages);
+        } catch (RuntimeException e) {
+            throw new RecordRejectedException(ErrorCode.INVALID_PAYLOAD, "the learned classifier cannot read this "
+                    + "conversation: " + e, 0, MODEL, 0, null);
+        }
     }
 
     public LearnedModel learnedModel() {
@@ -75,8 +95,9 @@ public final class LearnedClassifier implements Classifier {
         return new Labels(prediction.classification(), MODEL, 1, 0, null, Provenance.learned(prediction.confidence()));
     }
 
+    /** Conversations already handed over are still answered (a few milliseconds each); new ones fail. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.shutdown();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -133,9 +134,22 @@ public final class LearnedModel {
 
     /** The {@code k} examples most similar to {@code embedding} (cosine), most similar first. */
     public List<LabelledConversation> nearest(float[] embedding, int k) {
-        return IntStream.range(0, examples.size()).boxed()
-                .sorted(Comparator.comparingDouble(i -> -dot(embeddings.get(i), embedding)))
-                .limit(k).map(examples::get).toList();
+        double[] similarity = new double[examples.size()];
+        for (int i = 0; i < similarity.length; i++) {
+            similarity[i] = dot(embeddings.get(i), embedding);
+        }
+        PriorityQueue<Integer> best = new PriorityQueue<>(Comparator.comparingDouble(i -> similarity[i]));
+        for (int i = 0; i < similarity.length; i++) {
+            best.add(i);
+            if (best.size() > k) {
+                best.poll();
+            }
+        }
+        List<LabelledConversation> nearest = new ArrayList<>(best.size());
+        while (!best.isEmpty()) {
+            nearest.add(0, examples.get(best.poll()));
+        }
+        return nearest;
     }
 
     public int exampleCount() {

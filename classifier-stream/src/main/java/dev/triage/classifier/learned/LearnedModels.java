@@ -23,7 +23,11 @@ public final class LearnedModels {
     public static final String DEFAULT_EXAMPLES = "/dev/triage/classifier/learned/support-v1.examples.jsonl";
 
     private static final Logger LOG = LoggerFactory.getLogger(LearnedModels.class);
-    private static final Map<String, LearnedModel> TRAINED = new ConcurrentHashMap<>();
+    private static final Map<Key, LearnedModel> TRAINED = new ConcurrentHashMap<>();
+
+    /** What a model is trained from; compared by value, so a different list never gets another's model. */
+    private record Key(Taxonomy taxonomy, List<LabelledConversation> examples) {
+    }
 
     private LearnedModels() {
     }
@@ -53,8 +57,7 @@ public final class LearnedModels {
 
     /** @param progress told how many examples are embedded so far, when they are embedded now */
     public static LearnedModel trained(Taxonomy taxonomy, List<LabelledConversation> examples, IntConsumer progress) {
-        String key = taxonomy.hashCode() + "/" + examples.hashCode() + "/" + examples.size();
-        return TRAINED.computeIfAbsent(key, k -> {
+        return TRAINED.computeIfAbsent(new Key(taxonomy, List.copyOf(examples)), k -> {
             long started = System.nanoTime();
             LearnedModel model = LearnedModel.train(Encoder.INSTANCE, taxonomy, examples, progress);
             LOG.info("learned classifier trained on {} examples of taxonomy {} in {} ms", examples.size(),

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Sentence embeddings computed in this process: BAAI's bge-small-en-v1.5, quantized, run by ONNX
@@ -34,6 +35,7 @@ public final class SentenceEncoder {
     public static final String NAME = "bge-small-en-v1.5-q";
 
     private static final int BATCH = 64;
+    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Z}]+");
 
     private final Model model;
 
@@ -42,7 +44,7 @@ public final class SentenceEncoder {
     }
 
     public float[] embed(String text) {
-        return normalised(model.embed(text.isBlank() ? "-" : text).content().vector());
+        return normalised(model.embed(readable(text)).content().vector());
     }
 
     /** Embeds {@code texts} in batches, telling {@code done} how many are finished after each. */
@@ -50,11 +52,21 @@ public final class SentenceEncoder {
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i += BATCH) {
             List<TextSegment> batch = texts.subList(i, Math.min(texts.size(), i + BATCH)).stream()
-                    .map(t -> TextSegment.from(t.isBlank() ? "-" : t)).toList();
+                    .map(t -> TextSegment.from(readable(t))).toList();
             model.embedAll(batch).content().forEach(e -> vectors.add(normalised(e.vector())));
             done.accept(vectors.size());
         }
         return vectors;
+    }
+
+    /**
+     * The text with control and format characters (zero-width spaces, ...) turned into spaces, or a
+     * placeholder when nothing else is left: the model refuses text that is blank to its tokenizer,
+     * which {@link String#isBlank()} does not always see.
+     */
+    static String readable(String text) {
+        String cleaned = INVISIBLE.matcher(text).replaceAll(" ").strip();
+        return cleaned.isEmpty() ? "-" : cleaned;
     }
 
     private static float[] normalised(float[] v) {

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * <p>Few-shot examples (labelled conversations like this one, {@code LLM_FEW_SHOT}) go before the
  * conversation in the same user message, as a JSON array between {@code <examples>} markers, escaped
  * the same way: they are data too. They share {@code maxChars} with the conversation, which comes
- * first: nearest examples are added while their texts fit in what the conversation left.
+ * first: nearest examples are added while their JSON, as sent, fits in what the conversation's text left.
  *
  * <p>Truncation rule: the latest turns are kept. Turns are taken from the newest backwards while
  * their texts fit in {@code maxChars}; the newest turn is always kept (cut to its last
@@ -57,9 +57,10 @@ public final class Prompt {
         List<Shot> shots = new ArrayList<>();
         int left = budget;
         for (LabelledConversation e : examples) {
-            int size = chars(e.messages());
+            Shot shot = new Shot(e.messages(), e.expected());
+            int size = data(shot).length() + 1; // as sent: escaped JSON, and the comma between two
             if (size <= left) {
-                shots.add(new Shot(e.messages(), e.expected()));
+                shots.add(shot);
                 left -= size;
             }
         }

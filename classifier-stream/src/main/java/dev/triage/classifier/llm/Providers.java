@@ -3,7 +3,7 @@ package dev.triage.classifier.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.AnswerCache;
-import dev.triage.classifier.learned.CascadeClassifier;
+import dev.triage.classifier.CascadeClassifier;
 import dev.triage.classifier.learned.LearnedClassifier;
 import dev.triage.classifier.learned.LearnedModel;
 import dev.triage.classifier.learned.LearnedModels;
@@ -37,6 +37,7 @@ public final class Providers {
     /** @param maxConcurrent the most model calls in flight ({@code MAX_CONCURRENT}) */
     public static Classifier create(LlmSettings settings, int maxConcurrent, ScheduledExecutorService scheduler,
                                     MeterRegistry registry) {
+        checkLearnedSettings(settings);
         Classifier classifier = uncached(settings, maxConcurrent, scheduler, registry);
         return settings.cache().maxEntries() == 0 ? classifier : new AnswerCache(classifier, settings.cache(), registry);
     }
@@ -70,6 +71,29 @@ public final class Providers {
                 ************************************************************************""", problem, LearnedClassifier.MODEL,
                 settings.model());
         return learned(settings);
+    }
+
+    /**
+     * Fails now, not at the first outage, when {@code auto}'s fallback could not be built (examples
+     * missing or unreadable); says which learned settings the provider leaves unused.
+     */
+    private static void checkLearnedSettings(LlmSettings settings) {
+        LearnedSettings learned = settings.learned();
+        boolean assisted = learned.cascadeThreshold() != null || learned.fewShot() > 0;
+        switch (settings.provider()) {
+            case AUTO -> LearnedModels.examples(learned, taxonomy(settings));
+            case OFFLINE -> {
+                if (assisted) {
+                    LOG.warn("CASCADE_THRESHOLD and LLM_FEW_SHOT are not used with LLM_PROVIDER=offline: there is no LLM");
+                }
+            }
+            case OLLAMA, OPENAI -> {
+                if (!assisted && learned.examplesFile() != null) {
+                    LOG.warn("EXAMPLES_FILE {} is not used: with LLM_PROVIDER={} it serves CASCADE_THRESHOLD and "
+                            + "LLM_FEW_SHOT, and neither is set", learned.examplesFile(), settings.provider());
+                }
+            }
+        }
     }
 
     /** The learned classifier for the configured taxonomy and examples, trained now or earlier in this process. */

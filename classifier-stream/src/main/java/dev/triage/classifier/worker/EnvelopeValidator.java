@@ -15,7 +15,7 @@ final class EnvelopeValidator {
             throw new PayloadException("conversation " + conversation.id() + " has no messages");
         }
         for (Message message : conversation.messages()) {
-            if (message.text().isBlank()) {
+            if (Message.isEmptyText(message.text())) {
                 throw new PayloadException("conversation " + conversation.id() + " has a message with empty text");
             }
         }

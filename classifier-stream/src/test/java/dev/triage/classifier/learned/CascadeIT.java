@@ -1,5 +1,6 @@
 package dev.triage.classifier.learned;
 
+import dev.triage.classifier.CascadeClassifier;
 import dev.triage.classifier.Classifier;
 import dev.triage.classifier.Labels;
 import dev.triage.classifier.llm.LlmSettings;

@@ -1,5 +1,6 @@
 package dev.triage.classifier.learned;
 
+import dev.triage.classifier.CascadeClassifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triage.classifier.Labels;

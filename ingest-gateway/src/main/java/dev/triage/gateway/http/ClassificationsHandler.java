@@ -65,6 +65,9 @@ public final class ClassificationsHandler implements Handler {
         body.put("model", result.getString("model"));
         body.put("taxonomy_version", result.getString("taxonomy_version"));
         body.put("source", result.getString("source"));
+        if (result.get("provenance") != null) {
+            body.put("provenance", result.get("provenance", Document.class));
+        }
         Date processedAt = result.getDate("processed_at");
         body.put("processed_at", processedAt == null ? null : processedAt.toInstant().toString());
         return body;

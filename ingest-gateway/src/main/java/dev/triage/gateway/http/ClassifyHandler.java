@@ -1,5 +1,6 @@
 package dev.triage.gateway.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.lifecycle.Failures;
@@ -46,7 +47,7 @@ public final class ClassifyHandler implements Handler {
      * model's labels from the learned fallback's.
      */
     record ClassifyResponse(String conversationNumber, List<Message> messages, Classification classification,
-                            String model, Provenance provenance) {
+                            String model, @JsonInclude(JsonInclude.Include.NON_NULL) Provenance provenance) {
     }
 
     private final RequestReplyClient client;

@@ -120,7 +120,7 @@ public record ClassifyRequest(String conversationNumber, List<Message> messages)
         if (!node.isTextual()) {
             throw ApiException.validation(at + "." + field + " must be a string, was " + kind(node));
         }
-        if (node.asText().isBlank()) {
+        if (Message.isEmptyText(node.asText())) {
             throw ApiException.validation(at + "." + field + " must not be empty");
         }
         return node.asText();

@@ -36,7 +36,7 @@ final class AdmissionPolicy {
             return new Verdict.AnswerNow(400, Map.of("error", Map.of("message", "response_format json_schema is not supported")));
         }
         Pattern poison = f.poison;
-        if (poison != null && poison.matcher(conversation(request)).find()) {
+        if (poison != null && poison.matcher(ConversationKey.text(conversation(request))).find()) {
             return new Verdict.AnswerNow(500, Map.of("error", "simulated poison conversation"));
         }
         return chance(f);

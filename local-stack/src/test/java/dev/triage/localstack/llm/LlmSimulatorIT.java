@@ -95,6 +95,17 @@ class LlmSimulatorIT {
     }
 
     @Test
+    void aPoisonWordInAFewShotExampleDoesNotPoisonTheConversation() {
+        sim = start(new Faults().poisonText("(?i)segfault"));
+
+        Timed fine = chat("<examples> my app shows SEGFAULT </examples> Classify <conversation> where is my parcel? </conversation>");
+        Timed poisoned = chat("<examples> where is my parcel? </examples> Classify <conversation> SEGFAULT again </conversation>");
+
+        assertThat(fine.response.statusCode()).isEqualTo(200);
+        assertThat(poisoned.response.statusCode()).isEqualTo(500);
+    }
+
+    @Test
     void statsCountAnswersByKindUntilReset() {
         sim = start(new Faults().latencyMs(20).poisonText("boom"));
         chat("ok 1");

@@ -15,15 +15,17 @@ import java.util.Objects;
  * @param confidence per label kind, the learned classifier's probability of its label; null for the LLM,
  *                   which reports none
  * @param cached     true when the labels were reused from an identical conversation instead of computed
+ *                   (missing on the wire = false)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Provenance(String tier, Map<String, Double> confidence, boolean cached) {
+public record Provenance(String tier, Map<String, Double> confidence, Boolean cached) {
 
     public static final String LLM = "llm";
     public static final String LEARNED = "learned";
 
     public Provenance {
         Objects.requireNonNull(tier, "tier");
+        cached = Boolean.TRUE.equals(cached);
         confidence = confidence == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(confidence)); // kinds in order
     }
 

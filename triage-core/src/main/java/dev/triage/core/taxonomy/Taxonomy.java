@@ -2,9 +2,11 @@ package dev.triage.core.taxonomy;
 
 import dev.triage.core.config.ConfigException;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The labels a conversation may get: allowed intents, topics and sentiments, each with a
@@ -83,6 +85,16 @@ public record Taxonomy(String version, List<Label> intents, List<Label> topics, 
     private static List<Label> requireLabels(String kind, List<Label> labels) {
         if (labels == null || labels.isEmpty()) {
             throw new ConfigException("taxonomy " + kind + " must not be empty");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Label label : labels) {
+            if (label.name() == null || label.name().isBlank()) {
+                throw new ConfigException("taxonomy " + kind + " has a label without a name");
+            }
+            if (!seen.add(normal(label.name()))) {
+                throw new ConfigException("taxonomy " + kind + " has '" + label.name() + "' twice (case, spaces and hyphens "
+                        + "do not tell labels apart)");
+            }
         }
         return List.copyOf(labels);
     }

@@ -4,6 +4,7 @@ import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.IdType;
+import dev.triage.core.model.Provenance;
 import dev.triage.core.model.Message;
 import dev.triage.core.model.Source;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,23 @@ class JsonTest {
 
         assertThat(Json.decode(Json.encode(result), ClassificationResult.class)).isEqualTo(result);
         assertThat(Json.encodeToString(result)).contains("\"taxonomy_version\":\"support-v1\"", "\"llm_latency_ms\":0");
+    }
+
+    @Test
+    void resultRoundTripsWithProvenanceAndDecodesWithoutIt() {
+        ClassificationResult result = new ClassificationResult(1, "42", IdType.STRING, Source.API,
+                new Classification("refund_request", "billing", "negative"), "learned:m", "support-v1", 1, 0, null, AT,
+                Provenance.learned(java.util.Map.of("intent", 0.9, "topic", 0.5, "sentiment", 0.7)).asCached());
+        assertThat(Json.decode(Json.encode(result), ClassificationResult.class)).isEqualTo(result);
+
+        String older = Json.encodeToString(result).replaceAll(",\"provenance\":\\{.*}}$", "}");
+        assertThat(older).doesNotContain("provenance");
+        assertThat(Json.decode(older.getBytes(StandardCharsets.UTF_8), ClassificationResult.class).provenance()).isNull();
+
+        String partial = Json.encodeToString(result).replaceAll("\"provenance\":\\{.*}}$", "\"provenance\":{\"tier\":\"llm\"}}");
+        Provenance llm = Json.decode(partial.getBytes(StandardCharsets.UTF_8), ClassificationResult.class).provenance();
+        assertThat(llm).isEqualTo(new Provenance("llm", null, false));
+        assertThat(Json.encodeToString(llm)).as("no confidence from the LLM").isEqualTo("{\"tier\":\"llm\",\"cached\":false}");
     }
 
     @Test

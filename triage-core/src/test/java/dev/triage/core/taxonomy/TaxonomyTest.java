@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TaxonomyTest {
 
@@ -31,5 +32,12 @@ class TaxonomyTest {
         assertThat(t.labels("intent")).isEqualTo(t.intents());
         assertThat(t.labels("topic")).isEqualTo(t.topics());
         assertThat(t.labels("sentiment")).isEqualTo(t.sentiments());
+    }
+
+    @Test
+    void twoLabelsThatOnlyDifferInSpellingAreRefused() {
+        List<Taxonomy.Label> twice = List.of(new Taxonomy.Label("card-payment", "d"), new Taxonomy.Label("Card_Payment", "d"));
+        assertThatThrownBy(() -> new Taxonomy("t", twice, LABELS, LABELS))
+                .isInstanceOf(dev.triage.core.config.ConfigException.class).hasMessageContaining("'Card_Payment' twice");
     }
 }

@@ -1,7 +1,7 @@
-package dev.triage.classifier.learned;
+package dev.triage.classifier;
 
-import dev.triage.classifier.Classifier;
-import dev.triage.classifier.Labels;
+import dev.triage.classifier.learned.LabelledConversation;
+import dev.triage.classifier.learned.LearnedClassifier;
 import dev.triage.classifier.llm.LlmClassifier;
 import dev.triage.core.model.ConversationEnvelope;
 
@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * when it is at least {@code threshold} sure of all three labels it answers, otherwise the LLM does,
  * shown the {@code fewShot} labelled examples nearest the conversation. Without a threshold the LLM
  * answers everything and the learned model only picks its examples ({@code LLM_FEW_SHOT} alone).
- * Provenance says which tier answered. Outage and record failures are the LLM's, as without a cascade.
+ * Provenance says which tier answered. Outage and record failures are the LLM's, as without a cascade:
+ * a conversation the learned classifier cannot read goes to the LLM as it is, without examples.
  */
 public final class CascadeClassifier implements Classifier {
 
@@ -42,14 +43,19 @@ public final class CascadeClassifier implements Classifier {
 
     @Override
     public CompletableFuture<Labels> classify(ConversationEnvelope conversation) {
-        return learned.predict(conversation).thenCompose(p -> {
-            if (threshold != null && p.minConfidence() >= threshold) {
-                return CompletableFuture.completedFuture(LearnedClassifier.labels(p));
-            }
-            List<LabelledConversation> examples = fewShot == 0 ? List.of()
-                    : learned.learnedModel().nearest(p.embedding(), fewShot);
-            return llm.classify(conversation, examples);
-        });
+        return learned.predict(conversation)
+                .handle((prediction, failure) -> prediction)
+                .thenCompose(p -> {
+                    if (p == null) {
+                        return llm.classify(conversation, List.of());
+                    }
+                    if (threshold != null && p.minConfidence() >= threshold) {
+                        return CompletableFuture.completedFuture(LearnedClassifier.labels(p));
+                    }
+                    List<LabelledConversation> examples = fewShot == 0 ? List.of()
+                            : learned.learnedModel().nearest(p.embedding(), fewShot);
+                    return llm.classify(conversation, examples);
+                });
     }
 
     @Override
