@@ -90,13 +90,14 @@ public final class ApiBench implements Callable<Integer> {
 
     /**
      * The environment with what would distort the measurement overridden: no API keys or rate limit
-     * (a user's .env may set them), and room in the classifier and the gateway for every request in
+     * (a user's .env may set them), no answer cache (repeated texts would skip the model), and room in the classifier and the gateway for every request in
      * flight, so none queues in front of the model or is turned away.
      */
     private Env stackEnv() {
         return Env.load().with(Map.of(
                 "GATEWAY_API_KEYS", "",
                 "GATEWAY_RATE_LIMIT", "0",
+                "CACHE_MAX_ENTRIES", "0",
                 "MAX_CONCURRENT", String.valueOf(Math.max(16, concurrency)),
                 "GATEWAY_MAX_PENDING", String.valueOf(Math.max(1000, concurrency))));
     }

@@ -56,7 +56,7 @@ public final class ClassifierBench implements java.util.concurrent.Callable<Inte
             KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), topics, partitions, (short) 1);
             TopicAdmin.ensureTopics(settings, topics.all(), Duration.ofSeconds(30));
             LlmSettings llm = LlmSettings.fromEnv(new Env(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(),
-                    "LLM_MODEL", "bench")));
+                    "LLM_MODEL", "bench", "CACHE_MAX_ENTRIES", "0")));
             try (ClassifierService classifier = ClassifierService.start(new ClassifierConfig(settings, "bench", concurrency, llm));
                  BenchTraffic traffic = BenchTraffic.open(settings)) {
                 traffic.warmUp();

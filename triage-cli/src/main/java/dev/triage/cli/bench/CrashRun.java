@@ -158,7 +158,7 @@ final class CrashRun {
                 settings.seed())) {
             Map<String, String> common = Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(), "LLM_MODEL", MODEL,
                     "MONGODB_DB", DB, "KAFKA_SESSION_TIMEOUT", "6s", "RELAY_LEASE_TTL", "3s", "BATCH_SIZE", "50",
-                    "LOG_LEVEL", "INFO");
+                    "LOG_LEVEL", "INFO", "CACHE_MAX_ENTRIES", "0");
             Map<String, String> local = new LinkedHashMap<>(common);
             local.put("RELAY_ENABLED", "false");
             Map<String, String> beside = new LinkedHashMap<>(common);

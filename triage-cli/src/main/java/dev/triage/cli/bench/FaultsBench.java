@@ -122,7 +122,7 @@ public final class FaultsBench implements Callable<Integer> {
         try (LlmSimulator sim = LlmSimulator.start(0, scenario.faults(), List.of("bench"), 1);
              BenchTraffic traffic = BenchTraffic.open(settings)) {
             LlmSettings llm = LlmSettings.fromEnv(new Env(Map.of("LLM_PROVIDER", "ollama", "LLM_API_URL", sim.url(),
-                    "LLM_MODEL", "bench", "LLM_TIMEOUT", Duration.ofMillis(10 * latencyMs).toMillis() + "ms")));
+                    "LLM_MODEL", "bench", "CACHE_MAX_ENTRIES", "0", "LLM_TIMEOUT", Duration.ofMillis(10 * latencyMs).toMillis() + "ms")));
             try (ClassifierService classifier = ClassifierService.start(new ClassifierConfig(settings,
                     "bench-" + scenario.name(), concurrency, llm))) {
                 traffic.warmUp();

@@ -54,7 +54,7 @@ public final class PipelineBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("triage-bench-pipeline-");
-        Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama"));
+        Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama", "CACHE_MAX_ENTRIES", "0")); // every record meets the model
         try (LocalStack stack = LocalStack.start(env, new LocalStack.Options(0, 0, 0, dir, new Faults()));
              MongoClient client = MongoClients.create(stack.mongoUri())) {
             var db = client.getDatabase(stack.mongo().database());

@@ -23,8 +23,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers from a running gateway: {@code POST /classify}, one conversation each. It reads
- * {@code classification}, and {@code provenance} and {@code attempts} when the answer has them; an
- * answer without them leaves the tier and the model calls unknown (reported as such, not as 0).
+ * {@code classification} and {@code provenance}. The answer does not say how many model calls an LLM
+ * answer took, so those are unknown (reported as such, not as 0); learned and cached answers took none.
  * Any status but 200, or a body without the three labels, fails that conversation with the reason.
  */
 final class GatewayAnswers {
@@ -102,8 +102,7 @@ final class GatewayAnswers {
         String tier = provenance.path("tier").isTextual() ? provenance.get("tier").asText() : null;
         boolean cached = provenance.path("cached").asBoolean(false);
         boolean paid = "llm".equals(tier) && !cached;
-        Integer calls = !paid && tier != null ? Integer.valueOf(0)
-                : paid && body.path("attempts").isInt() ? Integer.valueOf(body.get("attempts").asInt()) : null;
+        Integer calls = !paid && tier != null ? Integer.valueOf(0) : null;
         Double minConfidence = null;
         for (JsonNode c : provenance.path("confidence")) {
             minConfidence = minConfidence == null ? c.asDouble() : Math.min(minConfidence, c.asDouble());
