@@ -41,7 +41,7 @@ public final class LearnedModels {
                     + Taxonomy.defaults().version() + ")");
         }
         List<LabelledConversation> examples = new ArrayList<>();
-        if (defaultTaxonomy && !settings.replaceExamples()) {
+        if (defaultTaxonomy && settings.examplesMode() == LearnedSettings.ExamplesMode.ADD) {
             examples.addAll(LabelledFile.readResource(DEFAULT_EXAMPLES, taxonomy));
         }
         if (settings.examplesFile() != null) {

@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How the learned classifier is trained and used, read once at start.
  *
  * @param examplesFile     {@code EXAMPLES_FILE}: labelled conversations (JSON lines, JSON array or CSV), or null
- * @param replaceExamples  {@code EXAMPLES_MODE}: {@code add} (default) trains on the built-in examples plus the
+ * @param examplesMode     {@code EXAMPLES_MODE}: {@code add} (default) trains on the built-in examples plus the
  *                         file's, {@code replace} on the file's only (always so with a {@code TAXONOMY_FILE})
  * @param csvColumns       {@code EXAMPLES_TEXT_COLUMN}, {@code EXAMPLES_LABEL_COLUMNS} ({@code intent=category,...}):
  *                         which columns of a CSV examples file hold the text and the labels
@@ -20,17 +21,22 @@ import java.util.Locale;
  * @param cascadeThreshold {@code CASCADE_THRESHOLD}: with a model server, the learned classifier answers when it is at
  *                         least this sure of all three labels and the LLM answers the rest; null = the LLM answers all
  */
-public record LearnedSettings(Path examplesFile, boolean replaceExamples, LabelledFile.CsvColumns csvColumns, int fewShot,
+public record LearnedSettings(Path examplesFile, ExamplesMode examplesMode, LabelledFile.CsvColumns csvColumns, int fewShot,
                               Double cascadeThreshold) {
 
-    public static final LearnedSettings DEFAULT = new LearnedSettings(null, false, LabelledFile.CsvColumns.DEFAULT, 0, null);
+    /** Whether {@code EXAMPLES_FILE} adds to the built-in examples or replaces them. */
+    public enum ExamplesMode { ADD, REPLACE }
+
+    public static final LearnedSettings DEFAULT = new LearnedSettings(null, ExamplesMode.ADD, LabelledFile.CsvColumns.DEFAULT,
+            0, null);
 
     public LearnedSettings {
         Env.requireAtLeast("LLM_FEW_SHOT", fewShot, 0);
         if (fewShot > 20) {
             throw new ConfigException("LLM_FEW_SHOT must be at most 20, was " + fewShot);
         }
-        if (replaceExamples && examplesFile == null) {
+        Objects.requireNonNull(examplesMode, "EXAMPLES_MODE");
+        if (examplesMode == ExamplesMode.REPLACE && examplesFile == null) {
             throw new ConfigException("EXAMPLES_MODE=replace needs an EXAMPLES_FILE to train on instead of the built-in examples");
         }
         if (cascadeThreshold != null && !(cascadeThreshold >= 0 && cascadeThreshold <= 1)) {
@@ -40,15 +46,18 @@ public record LearnedSettings(Path examplesFile, boolean replaceExamples, Labell
 
     public static LearnedSettings fromEnv(Env env) {
         String file = env.string("EXAMPLES_FILE", null);
-        String mode = env.string("EXAMPLES_MODE", "add").strip().toLowerCase(Locale.ROOT);
-        if (!mode.equals("add") && !mode.equals("replace")) {
+        String mode = env.string("EXAMPLES_MODE", "add").strip();
+        ExamplesMode examplesMode;
+        try {
+            examplesMode = ExamplesMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
             throw new ConfigException("EXAMPLES_MODE must be add or replace, was '" + mode + "'");
         }
         String threshold = env.string("CASCADE_THRESHOLD", null);
         String labelColumns = env.string("EXAMPLES_LABEL_COLUMNS", null);
         List<String> mappings = labelColumns == null ? List.of() : Arrays.stream(labelColumns.split(","))
                 .filter(s -> !s.isBlank()).toList();
-        return new LearnedSettings(file == null ? null : Path.of(file), mode.equals("replace"),
+        return new LearnedSettings(file == null ? null : Path.of(file), examplesMode,
                 LabelledFile.CsvColumns.parse(env.string("EXAMPLES_TEXT_COLUMN", "text"), mappings),
                 env.integer("LLM_FEW_SHOT", 0), threshold == null ? null : parseThreshold(threshold));
     }

@@ -20,7 +20,7 @@ class LearnedSettingsTest {
                 "LLM_FEW_SHOT", "3", "CASCADE_THRESHOLD", "0.8")));
 
         assertThat(s.examplesFile()).isEqualTo(Path.of("/data/bank.csv"));
-        assertThat(s.replaceExamples()).isTrue();
+        assertThat(s.examplesMode()).isEqualTo(LearnedSettings.ExamplesMode.REPLACE);
         assertThat(s.csvColumns().text()).isEqualTo("utterance");
         assertThat(s.csvColumns().labels()).containsEntry("intent", "category").containsEntry("sentiment", "mood")
                 .containsEntry("topic", "topic");

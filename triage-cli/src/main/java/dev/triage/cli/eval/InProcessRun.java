@@ -95,6 +95,6 @@ final class InProcessRun {
         LearnedSettings l = s.learned();
         return new LlmSettings(s.provider(), s.apiUrl(), s.model(), s.apiKey(), s.connectTimeout(), s.policy(),
                 s.maxAttempts(), s.recordMaxAttempts(), s.promptMaxChars(), s.conversationMaxChars(), s.taxonomyFile(),
-                new LearnedSettings(l.examplesFile(), l.replaceExamples(), l.csvColumns(), l.fewShot(), null), s.cache());
+                new LearnedSettings(l.examplesFile(), l.examplesMode(), l.csvColumns(), l.fewShot(), null), s.cache());
     }
 }
