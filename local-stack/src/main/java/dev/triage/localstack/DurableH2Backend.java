@@ -1,7 +1,6 @@
 package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.backend.QueryResult;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * mongo-java-server's H2 backend on a file, made crash-consistent and durable.
+ * mongo-java-server's H2 backend on a file, made crash-consistent and durable, with the capped oplog.
  *
  * <p>Why: the stock backend opens its {@link MVStore} with auto-commit on, so the store commits
  * every second from a background thread, and from inside any map write once enough memory is
@@ -27,14 +26,14 @@ import java.util.function.Supplier;
  * changed the store replies only once its changes are committed. Only the outermost call of a
  * command waits: the backend calls {@code handleCommand} from {@code handleMessage}.
  */
-final class DurableH2Backend extends H2Backend {
+final class DurableH2Backend extends OplogH2Backend {
 
     private final MVStore store;
     private final ReentrantReadWriteLock commandsAndCommits;
     private final StoreCommitter committer;
 
-    private DurableH2Backend(MVStore store, ReentrantReadWriteLock commandsAndCommits) {
-        super(store);
+    private DurableH2Backend(MVStore store, ReentrantReadWriteLock commandsAndCommits, long oplogEntries) {
+        super(store, oplogEntries);
         this.store = store;
         this.commandsAndCommits = commandsAndCommits;
         store.commit();
@@ -42,14 +41,14 @@ final class DurableH2Backend extends H2Backend {
     }
 
     /** Opens (or creates) the store in {@code file}. */
-    static DurableH2Backend open(Path file) {
+    static DurableH2Backend open(Path file, long oplogEntries) {
         MVStore store = new MVStore.Builder()
                 .fileName(file.toString())
                 .autoCommitDisabled()        // no background commits
                 .autoCommitBufferSize(0)     // no commits from inside a map write when memory fills
                 .open();
         try {
-            return new DurableH2Backend(store, new ReentrantReadWriteLock());
+            return new DurableH2Backend(store, new ReentrantReadWriteLock(), oplogEntries);
         } catch (RuntimeException e) {
             try {
                 store.close();

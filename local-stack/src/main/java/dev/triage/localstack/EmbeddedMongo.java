@@ -12,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A MongoDB-wire server (mongo-java-server) with the H2 backend, in a file or in memory, with the
- * oplog on so that change streams work with the normal driver. It has no transactions: the
+ * A MongoDB-wire server (mongo-java-server) with the H2 backend, in a file or in memory, with a
+ * capped oplog ({@link CappedOplog}) so that change streams work with the normal driver and cost
+ * what they read. It has no transactions: the
  * pipeline relies on idempotent writes instead.
  */
 public final class EmbeddedMongo implements AutoCloseable {
@@ -32,7 +33,12 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** An in-memory server on {@code port} (0 = a free port); its data is gone when it stops. */
     public static EmbeddedMongo inMemory(int port) {
-        return start(H2Backend.inMemory(), port, "memory");
+        return inMemory(port, OplogH2Backend.OPLOG_ENTRIES);
+    }
+
+    /** An in-memory server whose oplog keeps {@code oplogEntries} entries, for tests of its roll-over. */
+    public static EmbeddedMongo inMemory(int port, long oplogEntries) {
+        return start(OplogH2Backend.inMemory(oplogEntries), port, "memory");
     }
 
     /**
@@ -47,7 +53,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             throw new UncheckedIOException("cannot create MongoDB data directory " + dataDir, e);
         }
         Path file = dataDir.resolve("mongo.mv");
-        return start(DurableH2Backend.open(file), port, file.toString());
+        return start(DurableH2Backend.open(file, OplogH2Backend.OPLOG_ENTRIES), port, file.toString());
     }
 
     private static EmbeddedMongo start(H2Backend backend, int port, String where) {

@@ -1,0 +1,44 @@
+package dev.triage.localstack;
+
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.oplog.NoopOplog;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * mongo-java-server's H2 backend with a {@link CappedOplog} instead of its own, whose change streams
+ * and update lookups read the whole history every time. The stock oplog collection
+ * ({@code local.oplog.rs}) of a data directory written before is dropped: nothing reads it.
+ */
+class OplogH2Backend extends H2Backend {
+
+    /** Entries the oplog keeps: about five per classified query (query, result, marks, relay position). */
+    static final long OPLOG_ENTRIES = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OplogH2Backend.class);
+
+    private final MVStore store;
+    private final long oplogEntries;
+
+    OplogH2Backend(MVStore store, long oplogEntries) {
+        super(store);
+        this.store = store;
+        this.oplogEntries = oplogEntries;
+    }
+
+    /** An in-memory store. */
+    static OplogH2Backend inMemory(long oplogEntries) {
+        return new OplogH2Backend(new MVStore.Builder().open(), oplogEntries);
+    }
+
+    @Override
+    protected Oplog createOplog() {
+        if (store.hasMap("databases.local.oplog.rs")) {
+            LOG.info("dropping the stock oplog collection local.oplog.rs of this data directory; the capped oplog replaces it");
+            resolveDatabase("local").dropCollection("oplog.rs", NoopOplog.get());
+        }
+        return new CappedOplog(this, store, getCursorRegistry(), getClock(), oplogEntries);
+    }
+}
