@@ -1,5 +1,6 @@
 package dev.triage.localstack;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.oplog.NoopOplog;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend with a {@link CappedOplog} instead of its own, whose change streams
- * and update lookups read the whole history every time. The stock oplog collection
+ * and update lookups read the whole history every time, and with {@link IndexedH2Collection}s. The stock oplog collection
  * ({@code local.oplog.rs}) of a data directory written before is dropped: nothing reads it.
  */
 class OplogH2Backend extends H2Backend {
@@ -19,12 +20,10 @@ class OplogH2Backend extends H2Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(OplogH2Backend.class);
 
-    private final MVStore store;
     private final long oplogEntries;
 
     OplogH2Backend(MVStore store, long oplogEntries) {
         super(store);
-        this.store = store;
         this.oplogEntries = oplogEntries;
     }
 
@@ -33,12 +32,22 @@ class OplogH2Backend extends H2Backend {
         return new OplogH2Backend(new MVStore.Builder().open(), oplogEntries);
     }
 
+    /**
+     * Collections that use their unique indexes for queries with more than the indexed equality.
+     * Called from the stock constructor too, for the databases already in the store, so it reads the
+     * store through {@link #getMvStore()}, set before, not through a field of this class.
+     */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
+    }
+
     @Override
     protected Oplog createOplog() {
-        if (store.hasMap("databases.local.oplog.rs")) {
+        if (getMvStore().hasMap("databases.local.oplog.rs")) {
             LOG.info("dropping the stock oplog collection local.oplog.rs of this data directory; the capped oplog replaces it");
             resolveDatabase("local").dropCollection("oplog.rs", NoopOplog.get());
         }
-        return new CappedOplog(this, store, getCursorRegistry(), getClock(), oplogEntries);
+        return new CappedOplog(this, getMvStore(), getCursorRegistry(), getClock(), oplogEntries);
     }
 }

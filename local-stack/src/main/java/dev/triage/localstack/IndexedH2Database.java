@@ -1,0 +1,90 @@
+package dev.triage.localstack;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+import java.lang.reflect.Field;
+import java.util.List;
+
+/**
+ * An H2 database whose collections are {@link IndexedH2Collection}s, on the same maps as the stock
+ * ones, and whose unique indexes are {@link ByteKeyUniqueIndex}es. The stock constructor opens the
+ * existing collections and indexes through these overrides before a field of this class could be
+ * set, so the store is read from the stock class's own field (set before that call): the one place
+ * this reaches into mongo-java-server's internals.
+ */
+final class IndexedH2Database extends H2Database {
+
+    private static final Field STORE;
+    private static final String BYTE_KEYS = "#bytes";
+
+    static {
+        try {
+            STORE = H2Database.class.getDeclaredField("mvStore");
+            STORE.setAccessible(true);
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("mongo-java-server's H2Database has no mvStore field any more: "
+                    + "IndexedH2Database needs updating for this version", e);
+        }
+    }
+
+    IndexedH2Database(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
+        super(databaseName, store, cursorRegistry);
+    }
+
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        String fullName = getFullCollectionNamespace(collectionName);
+        MVStore store = store();
+        MVMap<Object, Document> dataMap = store.openMap("databases." + fullName);
+        MVMap<String, Object> metaMap = store.openMap("meta." + fullName);
+        return new IndexedH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+    }
+
+    /**
+     * A {@link ByteKeyUniqueIndex} in its own map; the keys of a stock index map of an older data
+     * directory are moved into it once, and the old map is removed.
+     */
+    @Override
+    protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        MVStore store = store();
+        String stock = stockIndexMap(collectionName, indexName);
+        MVMap<byte[], Object> map = store.openMap(stock + BYTE_KEYS);
+        if (store.hasMap(stock)) {
+            MVMap<KeyValue, Object> old = store.openMap(stock);
+            old.forEach((key, position) -> map.putIfAbsent(ByteKeyUniqueIndex.bytes(key), position));
+            store.removeMap(old);
+        }
+        return new ByteKeyUniqueIndex(map, indexName, keys, sparse);
+    }
+
+    @Override
+    protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+        super.dropIndex(collection, indexName);
+        MVStore store = store();
+        String name = stockIndexMap(collection.getCollectionName(), indexName) + BYTE_KEYS;
+        if (store.hasMap(name)) {
+            store.removeMap(name);
+        }
+    }
+
+    private String stockIndexMap(String collectionName, String indexName) {
+        return getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+    }
+
+    private MVStore store() {
+        try {
+            return (MVStore) STORE.get(this);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read H2Database.mvStore", e);
+        }
+    }
+}
