@@ -1,0 +1,113 @@
+package dev.triage.localstack;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Queries that hold an indexed equality among other conditions answer exactly what a scan would;
+ * unique indexes keep their constraint; a data directory written by the stock backend is read.
+ */
+class IndexedQueriesIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEqualityOnAnIndexedKeyAmongOtherConditionsFindsExactlyTheMatchingDocuments() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> c = client.getDatabase("db").getCollection("results");
+            c.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true));
+            c.insertMany(IntStream.range(0, 500).mapToObj(i -> new Document("_id", i).append("query_id", "q" + i)
+                    .append("processed", i % 2 == 0)).toList());
+
+            assertThat(ids(c, Filters.and(Filters.eq("_id", 4), Filters.ne("processed", true)))).isEmpty();
+            assertThat(ids(c, Filters.and(Filters.eq("_id", 5), Filters.ne("processed", true)))).containsExactly(5);
+            assertThat(ids(c, new Document("query_id", "q7").append("$or", List.of(new Document("processed", false),
+                    new Document("x", 1))))).containsExactly(7);
+            assertThat(ids(c, Filters.and(Filters.eq("query_id", "q8"), Filters.eq("processed", false)))).isEmpty();
+            assertThat(ids(c, Filters.and(Filters.in("_id", 1, 2), Filters.eq("processed", false)))).containsExactly(1);
+
+            // the sink's guarded upsert: an older result does not replace a newer one; a new key inserts
+            c.updateOne(Filters.and(Filters.eq("query_id", "q9"), Filters.lt("n", 0)), Updates.set("n", 1),
+                    new UpdateOptions().upsert(false));
+            assertThat(c.find(Filters.eq("query_id", "q9")).first()).doesNotContainKey("n");
+            c.updateOne(Filters.and(Filters.eq("query_id", "new"), Filters.exists("n", false)), Updates.set("n", 1),
+                    new UpdateOptions().upsert(true));
+            assertThat(c.countDocuments(Filters.eq("query_id", "new"))).isEqualTo(1);
+            assertThatThrownBy(() -> c.insertOne(new Document("_id", 1000).append("query_id", "q3")))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+        }
+    }
+
+    @Test
+    void equalityIsOnlyTakenFromPlainValuesAtTheTopOrInAnAnd() {
+        assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("k", 1).append("x", 2), "k"))
+                .isEqualTo(new de.bwaldvogel.mongo.bson.Document("k", 1));
+        assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("$and",
+                List.of(new de.bwaldvogel.mongo.bson.Document("x", 2), new de.bwaldvogel.mongo.bson.Document("k", "v"))), "k"))
+                .isEqualTo(new de.bwaldvogel.mongo.bson.Document("k", "v"));
+        assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("k",
+                new de.bwaldvogel.mongo.bson.Document("$ne", 1)), "k")).isNull();
+        assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("$or",
+                List.of(new de.bwaldvogel.mongo.bson.Document("k", 1))), "k")).as("an $or is no conjunct").isNull();
+        assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("k", null), "k")).isNull();
+    }
+
+    @Test
+    void aDataDirectoryWrittenByTheStockBackendIsReadWithItsIndexes() throws Exception {
+        Path data = dir.resolve("mongo");
+        Files.createDirectories(data);
+        H2Backend stock = new H2Backend(data.resolve("mongo.mv").toString());
+        MongoServer server = new MongoServer(stock);
+        server.enableOplog();
+        String uri = "mongodb://localhost:" + server.bind().getPort();
+        try (MongoClient client = MongoClients.create(uri)) {
+            MongoCollection<Document> c = client.getDatabase("db").getCollection("results");
+            c.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true));
+            c.insertMany(IntStream.range(0, 50).mapToObj(i -> new Document("_id", i).append("query_id", "q" + i)).toList());
+        } finally {
+            server.shutdownNow();
+            stock.close();
+        }
+
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> c = client.getDatabase("db").getCollection("results");
+            assertThat(c.countDocuments()).isEqualTo(50);
+            assertThat(ids(c, Filters.eq("query_id", "q7"))).containsExactly(7);
+            assertThat(ids(c, Filters.eq("_id", 8))).containsExactly(8);
+            assertThatThrownBy(() -> c.insertOne(new Document("_id", 100).append("query_id", "q3")))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            assertThatThrownBy(() -> c.insertOne(new Document("_id", 3)))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+        }
+    }
+
+    private static List<Integer> ids(MongoCollection<Document> c, org.bson.conversions.Bson filter) {
+        List<Integer> ids = new ArrayList<>();
+        c.find(filter).forEach(d -> ids.add(d.getInteger("_id")));
+        return ids;
+    }
+}
