@@ -23,8 +23,12 @@ import java.util.TreeMap;
 record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies ok, double seconds, long cpuNanos,
                  Settings settings) {
 
-    /** How the run was made: requests in flight, the simulator's latency, uncounted requests first. */
-    record Settings(int concurrency, long latencyMs, int warmup) {
+    /**
+     * How the run was made: requests in flight (closed loop) or requests/s sent whatever the
+     * answers (open loop, when {@code ratePerSecond > 0}), the simulator's latency, uncounted
+     * requests first.
+     */
+    record Settings(int concurrency, double ratePerSecond, long latencyMs, int warmup) {
     }
 
     /** The targets for the embedded stack. */
@@ -53,6 +57,8 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies o
         out.put("errors", errors());
         out.put("errors_by_status", errorsByStatus);
         out.put("concurrency", settings.concurrency());
+        // null: closed loop, latencies as measured; a rate: open loop, timed from when each request was due
+        out.put("rate_per_s", settings.ratePerSecond() > 0 ? settings.ratePerSecond() : null);
         out.put("latency_ms", settings.latencyMs());
         out.put("warmup", settings.warmup());
         out.put("seconds", round(seconds));
