@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 
 /**
  * {@code triage bench api}: the latency the synchronous API adds to the model's. Starts the whole
@@ -23,7 +24,10 @@ import java.util.concurrent.Callable;
  * {@code --warmup} uncounted requests (connections, consumer fetch sessions, the first JIT
  * compilations), then {@code --requests} distinct conversations to {@code POST /classify} over HTTP
  * with {@code --concurrency} in flight, and reports end-to-end percentiles and the overhead beyond
- * the simulator's latency. Exit code 0 when every request was answered 200, 1 otherwise; the
+ * the simulator's latency. That closed loop has no intended rate, so its latencies are recorded as
+ * measured and a stall shows once instead of in every request it held back (coordinated omission);
+ * {@code --rate} sends open-loop at a fixed rate instead and times each request from when it was
+ * due, so the tail includes stalls (see {@link ApiLoad}). Exit code 0 when every request was answered 200, 1 otherwise; the
  * targets are reported, not enforced (the numbers depend on the machine).
  *
  * <p>A few dozen warm-up requests leave the JIT compiling through the measured phase (on 2 cores
@@ -48,14 +52,19 @@ public final class ApiBench implements Callable<Integer> {
             description = "Uncounted requests first (default ${DEFAULT-VALUE}; 2000 for steady-state numbers).")
     int warmup;
 
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Requests/s sent open-loop, each timed from when it was due (default ${DEFAULT-VALUE}:"
+                    + " closed loop, --concurrency in flight).")
+    double rate;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        if (requests < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0) {
-            throw new ConfigException("--requests and --concurrency must be >= 1, --latency-ms and --warmup >= 0, were "
-                    + requests + ", " + concurrency + ", " + latencyMs + ", " + warmup);
+        if (requests < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0 || !(rate >= 0)) {
+            throw new ConfigException("--requests and --concurrency must be >= 1, --latency-ms, --warmup and --rate >= 0,"
+                    + " were " + requests + ", " + concurrency + ", " + latencyMs + ", " + warmup + ", " + rate);
         }
         Path dir = Files.createTempDirectory("triage-bench-api-");
         try (LocalStack stack = LocalStack.start(stackEnv(), new LocalStack.Options(0, 0, 0, dir,
@@ -78,14 +87,15 @@ public final class ApiBench implements Callable<Integer> {
         Progress bar = new Progress(requests);
         long cpuBefore = ProcessCpu.nanos();
         long started = System.nanoTime();
-        List<ApiLoad.Sample> samples = load.run(bodies, done -> {
+        LongConsumer progress = done -> {
             if (!json) {
                 bar.update(done);
             }
-        });
+        };
+        List<ApiLoad.Sample> samples = rate > 0 ? load.runAtRate(bodies, rate, progress) : load.run(bodies, progress);
         double seconds = (System.nanoTime() - started) / 1e9;
         long cpu = cpuBefore < 0 ? -1 : ProcessCpu.nanos() - cpuBefore;
-        return ApiReport.of(samples, seconds, cpu, new ApiReport.Settings(concurrency, latencyMs, warmup));
+        return ApiReport.of(samples, seconds, cpu, new ApiReport.Settings(concurrency, rate, latencyMs, warmup));
     }
 
     /**
@@ -98,7 +108,12 @@ public final class ApiBench implements Callable<Integer> {
                 "GATEWAY_API_KEYS", "",
                 "GATEWAY_RATE_LIMIT", "0",
                 "CACHE_MAX_ENTRIES", "0",
-                "MAX_CONCURRENT", String.valueOf(Math.max(16, concurrency)),
-                "GATEWAY_MAX_PENDING", String.valueOf(Math.max(1000, concurrency))));
+                "MAX_CONCURRENT", String.valueOf(Math.max(16, inFlight())),
+                "GATEWAY_MAX_PENDING", String.valueOf(Math.max(1000, inFlight()))));
+    }
+
+    /** Requests in flight: {@code --concurrency}, or in open loop twice rate x latency (Little's law, with room). */
+    private int inFlight() {
+        return Math.max(concurrency, (int) Math.ceil(2 * rate * latencyMs / 1000.0));
     }
 }

@@ -10,18 +10,28 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * Closed-loop load on {@code POST /classify} over real HTTP: {@code concurrency} threads, each
- * sending its next body as soon as the previous answer is in, so exactly that many requests are
- * in flight (an open-loop generator would measure its own queue once the server falls behind).
- * Each request is timed from just before it is sent until its whole answer has been read.
+ * Load on {@code POST /classify} over real HTTP, two ways.
+ * <ul>
+ * <li>{@link #run Closed loop}: {@code concurrency} threads, each sending its next body as soon as
+ * the previous answer is in, so exactly that many requests are in flight. Each request is timed from
+ * just before it is sent until its whole answer has been read. There is no intended rate, so there
+ * is no expected interval to correct with: a stall delays the requests that would have followed
+ * and they are never sent (coordinated omission), and the latencies show it only once, as the
+ * stalled request's. Good for the overhead at a fixed load; it understates the tail.</li>
+ * <li>{@link #runAtRate Open loop}: a fixed rate, whatever the answers, each request timed from
+ * the moment it was due, so every request due during a stall carries its share of it.</li>
+ * </ul>
  */
 final class ApiLoad {
 
@@ -80,9 +90,52 @@ final class ApiLoad {
         return Arrays.asList(samples);
     }
 
-    private Sample send(byte[] body) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
+    /**
+     * Sends body {@code i} at {@code i / perSecond} seconds from the start, without waiting for
+     * answers, and times it from that intended moment, not from when it left: if the server (or this
+     * sender) stalls, the requests due meanwhile count the wait. {@code progress} as for {@link #run}.
+     *
+     * @return the samples in the order of {@code bodies}
+     */
+    List<Sample> runAtRate(List<byte[]> bodies, double perSecond, LongConsumer progress) throws InterruptedException {
+        List<CompletableFuture<Sample>> answers = new ArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int i = 0; i < bodies.size(); i++) {
+            long due = start + (long) (i * 1e9 / perSecond);
+            TimeUnit.NANOSECONDS.sleep(due - System.nanoTime()); // returns at once when behind
+            answers.add(http.sendAsync(request(bodies.get(i)), HttpResponse.BodyHandlers.ofByteArray())
+                    .handle((response, error) -> sample(response, error, due))
+                    .whenComplete((sample, error) -> report(progress, finished.incrementAndGet())));
+        }
+        try {
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenApply(all -> answers.stream().map(CompletableFuture::join).toList()).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a request failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** A failure of the connection is a sample with no answer; anything else is a bug, thrown. */
+    private static Sample sample(HttpResponse<byte[]> response, Throwable error, long started) {
+        long nanos = System.nanoTime() - started;
+        if (error == null) {
+            return new Sample(response.statusCode(), nanos);
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof IOException) {
+            return new Sample(Sample.NO_ANSWER, nanos);
+        }
+        throw error instanceof CompletionException c ? c : new CompletionException(cause);
+    }
+
+    private HttpRequest request(byte[] body) {
+        return HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private Sample send(byte[] body) throws InterruptedException {
+        HttpRequest request = request(body);
         long started = System.nanoTime();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();

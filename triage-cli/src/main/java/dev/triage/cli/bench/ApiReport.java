@@ -16,15 +16,19 @@ import java.util.TreeMap;
  *
  * @param requests       requests sent in the measured phase
  * @param errorsByStatus non-200 answers by status
- * @param ok             latencies of the 200 answers, in nanoseconds
+ * @param ok             latencies of the 200 answers
  * @param seconds        first request sent to last answer read
  * @param cpuNanos       CPU time the process used meanwhile, or -1 when unknown
  */
-record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Percentiles ok, double seconds, long cpuNanos,
+record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies ok, double seconds, long cpuNanos,
                  Settings settings) {
 
-    /** How the run was made: requests in flight, the simulator's latency, uncounted requests first. */
-    record Settings(int concurrency, long latencyMs, int warmup) {
+    /**
+     * How the run was made: requests in flight (closed loop) or requests/s sent whatever the
+     * answers (open loop, when {@code ratePerSecond > 0}), the simulator's latency, uncounted
+     * requests first.
+     */
+    record Settings(int concurrency, double ratePerSecond, long latencyMs, int warmup) {
     }
 
     /** The targets for the embedded stack. */
@@ -34,8 +38,9 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Percentiles
     static ApiReport of(List<ApiLoad.Sample> samples, double seconds, long cpuNanos, Settings settings) {
         Map<Integer, Integer> errors = new TreeMap<>();
         samples.stream().filter(s -> !s.ok()).forEach(s -> errors.merge(s.status(), 1, Integer::sum));
-        long[] ok = samples.stream().filter(ApiLoad.Sample::ok).mapToLong(ApiLoad.Sample::nanos).toArray();
-        return new ApiReport(samples.size(), errors, new Percentiles(ok), seconds, cpuNanos, settings);
+        Latencies ok = new Latencies();
+        samples.stream().filter(ApiLoad.Sample::ok).forEach(s -> ok.recordNanos(s.nanos()));
+        return new ApiReport(samples.size(), errors, ok, seconds, cpuNanos, settings);
     }
 
     int errors() {
@@ -43,7 +48,7 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Percentiles
     }
 
     boolean targetsMet() {
-        return !ok.isEmpty() && overheadMs(0.50) <= P50_OVERHEAD_TARGET_MS && overheadMs(0.99) <= P99_OVERHEAD_TARGET_MS;
+        return !ok.isEmpty() && overheadMs(50) <= P50_OVERHEAD_TARGET_MS && overheadMs(99) <= P99_OVERHEAD_TARGET_MS;
     }
 
     Map<String, Object> toMap() {
@@ -52,15 +57,18 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Percentiles
         out.put("errors", errors());
         out.put("errors_by_status", errorsByStatus);
         out.put("concurrency", settings.concurrency());
+        // null: closed loop, latencies as measured; a rate: open loop, timed from when each request was due
+        out.put("rate_per_s", settings.ratePerSecond() > 0 ? settings.ratePerSecond() : null);
         out.put("latency_ms", settings.latencyMs());
         out.put("warmup", settings.warmup());
         out.put("seconds", round(seconds));
         out.put("throughput_per_s", round(requests / seconds));
-        out.put("p50_ms", ok.isEmpty() ? null : round(ms(ok.at(0.50))));
-        out.put("p99_ms", ok.isEmpty() ? null : round(ms(ok.at(0.99))));
-        out.put("max_ms", ok.isEmpty() ? null : round(ms(ok.max())));
-        out.put("p50_overhead_ms", ok.isEmpty() ? null : round(overheadMs(0.50)));
-        out.put("p99_overhead_ms", ok.isEmpty() ? null : round(overheadMs(0.99)));
+        out.put("p50_ms", ok.isEmpty() ? null : round(ok.ms(50)));
+        out.put("p99_ms", ok.isEmpty() ? null : round(ok.ms(99)));
+        out.put("p999_ms", ok.isEmpty() ? null : round(ok.ms(99.9)));
+        out.put("max_ms", ok.isEmpty() ? null : round(ok.maxMs()));
+        out.put("p50_overhead_ms", ok.isEmpty() ? null : round(overheadMs(50)));
+        out.put("p99_overhead_ms", ok.isEmpty() ? null : round(overheadMs(99)));
         // CPU of the whole process per request: cores x 1000 / this is the most requests/s the machine can serve
         out.put("cpu_ms_per_request", cpuNanos < 0 ? null : round(ms(cpuNanos) / requests));
         out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -76,18 +84,19 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Percentiles
         StringBuilder text = new StringBuilder();
         toMap().forEach((k, v) -> text.append(String.format(Locale.ROOT, "%-18s %s%n", k, v)));
         text.append(String.format(Locale.ROOT, "target p50 overhead <= %.0f ms: %s%n", P50_OVERHEAD_TARGET_MS,
-                verdict(0.50, P50_OVERHEAD_TARGET_MS)));
+                verdict(50, P50_OVERHEAD_TARGET_MS)));
         text.append(String.format(Locale.ROOT, "target p99 overhead <= %.0f ms: %s%n", P99_OVERHEAD_TARGET_MS,
-                verdict(0.99, P99_OVERHEAD_TARGET_MS)));
+                verdict(99, P99_OVERHEAD_TARGET_MS)));
         return text.toString();
     }
 
-    private String verdict(double p, double targetMs) {
-        return ok.isEmpty() ? "not measured (no request answered 200)" : overheadMs(p) <= targetMs ? "met" : "MISSED";
+    private String verdict(double percentile, double targetMs) {
+        return ok.isEmpty() ? "not measured (no request answered 200)" : overheadMs(percentile) <= targetMs ? "met" : "MISSED";
     }
 
-    private double overheadMs(double p) {
-        return ms(ok.at(p)) - settings.latencyMs();
+    /** @param percentile 50 for the median */
+    private double overheadMs(double percentile) {
+        return ok.ms(percentile) - settings.latencyMs();
     }
 
     private static double ms(long nanos) {

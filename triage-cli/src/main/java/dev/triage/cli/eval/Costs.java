@@ -1,13 +1,14 @@
 package dev.triage.cli.eval;
 
-import dev.triage.cli.bench.Percentiles;
+import dev.triage.cli.bench.Latencies;
 import dev.triage.core.model.Provenance;
 
 import java.util.List;
 
 /**
  * What a run cost: which tier answered how many conversations, the model calls and tokens, and the
- * latency per conversation.
+ * latency per conversation. The eval sends closed-loop (the next conversation when one finishes, no
+ * intended rate), so the latencies are recorded as measured, with no coordinated-omission correction.
  *
  * @param llm        answered by the LLM (not from the cache)
  * @param learned    answered by the learned classifier (not from the cache)
@@ -16,8 +17,8 @@ import java.util.List;
  * @param failed     not answered
  * @param modelCalls model calls of the LLM answers not from the cache; null when some answer does not say
  * @param tokens     their prompt plus completion tokens; null when no answer reported any
- * @param p50Ms      median latency per conversation, failures included; 0 for an empty run
- * @param p99Ms      99th percentile (nearest rank)
+ * @param p50Ms      median latency per conversation, failures included, to the nearest ms; 0 for an empty run
+ * @param p99Ms      99th percentile (nearest rank, within 0.1%: see {@link Latencies})
  */
 public record Costs(int llm, int learned, int cached, int unknown, int failed, Long modelCalls, Long tokens,
                     long p50Ms, long p99Ms) {
@@ -46,9 +47,10 @@ public record Costs(int llm, int learned, int cached, int unknown, int failed, L
             tokensSeen |= a.tokens() != null;
             tokens += a.tokens() == null ? 0 : a.tokens();
         }
-        Percentiles latency = new Percentiles(outcomes.stream().mapToLong(Outcome::latencyMs).toArray());
+        Latencies latency = new Latencies();
+        outcomes.forEach(o -> latency.recordMillis(o.latencyMs()));
         return new Costs(llm, learned, cached, unknown, failed, callsKnown ? calls : null, tokensSeen ? tokens : null,
-                latency.isEmpty() ? 0 : latency.at(0.5), latency.isEmpty() ? 0 : latency.at(0.99));
+                latency.isEmpty() ? 0 : Math.round(latency.ms(50)), latency.isEmpty() ? 0 : Math.round(latency.ms(99)));
     }
 
     public int conversations() {
