@@ -64,6 +64,9 @@ public final class PipelineBench implements Callable<Integer> {
             double rawMongo = rawMongo(db.getCollection("bench_raw"));
             double rawKafka = rawKafka(stack.kafkaSettings(env));
             Map<String, Object> out = pipeline(db.getCollection(stack.mongo().queriesCollection()));
+            long storeBytes = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
+            out.put("mongo_store_mb", round(storeBytes / 1e6));
+            out.put("mongo_store_bytes_per_query", storeBytes / records);
             out.put("raw_mongo_per_s", round(rawMongo));
             out.put("raw_kafka_per_s", round(rawKafka));
             out.put("fraction_of_raw", Math.round(records / (double) out.get("seconds") / Math.min(rawMongo, rawKafka) * 1000) / 1000.0);
@@ -98,7 +101,12 @@ public final class PipelineBench implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Latencies latencies = new Latencies();
-        queries.find().forEach(q -> latencies.recordMillis(q.getDate("updated_at").getTime() - q.getDate("inserted_at").getTime()));
+        List<Long> finished = new ArrayList<>(records);
+        queries.find().forEach(q -> {
+            latencies.recordMillis(q.getDate("updated_at").getTime() - q.getDate("inserted_at").getTime());
+            finished.add(q.getDate("updated_at").getTime());
+        });
+        finished.sort(null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("records", records);
         out.put("seconds", round(seconds));
@@ -107,7 +115,26 @@ public final class PipelineBench implements Callable<Integer> {
         out.put("p99_ms", Math.round(latencies.ms(99)));
         out.put("p999_ms", Math.round(latencies.ms(99.9)));
         out.put("max_ms", Math.round(latencies.maxMs()));
+        windows(finished, out);
         return out;
+    }
+
+    /**
+     * The rate of the first and of the last {@code window} results (a fifth of the records, at most
+     * 10,000), from their {@code updated_at}: whether the pipeline slows down as history grows.
+     */
+    private static void windows(List<Long> finished, Map<String, Object> out) {
+        int window = Math.max(2, Math.min(10_000, finished.size() / 5));
+        if (finished.size() < window * 2) {
+            return;
+        }
+        double first = (window - 1) / Math.max(0.001, (finished.get(window - 1) - finished.get(0)) / 1000.0);
+        int n = finished.size();
+        double last = (window - 1) / Math.max(0.001, (finished.get(n - 1) - finished.get(n - window)) / 1000.0);
+        out.put("window", window);
+        out.put("first_window_per_s", round(first));
+        out.put("last_window_per_s", round(last));
+        out.put("last_to_first", Math.round(last / first * 1000) / 1000.0);
     }
 
     private double rawMongo(MongoCollection<Document> scratch) {
