@@ -1,8 +1,10 @@
 package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.NoopOplog;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * mongo-java-server's H2 backend with a {@link CappedOplog} instead of its own, whose change streams
  * and update lookups read the whole history every time. The stock oplog collection
- * ({@code local.oplog.rs}) of a data directory written before is dropped: nothing reads it.
+ * ({@code local.oplog.rs}) of a data directory written before is dropped: nothing reads it. It
+ * presents itself to clients as {@link ClientCompatibility} says.
  */
 class OplogH2Backend extends H2Backend {
 
@@ -26,11 +29,17 @@ class OplogH2Backend extends H2Backend {
         super(store);
         this.store = store;
         this.oplogEntries = oplogEntries;
+        version(ClientCompatibility.VERSION);
     }
 
     /** An in-memory store. */
     static OplogH2Backend inMemory(long oplogEntries) {
         return new OplogH2Backend(new MVStore.Builder().open(), oplogEntries);
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        return ClientCompatibility.handle(channel, database, command, query, super::handleCommand);
     }
 
     @Override
