@@ -39,7 +39,7 @@ class OplogH2Backend extends H2Backend {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return ClientCompatibility.handle(channel, database, command, query, super::handleCommand);
+        return ClientCompatibility.handle(channel, database, command, query, super::handleCommand, getClock());
     }
 
     @Override

@@ -11,6 +11,7 @@ import com.mongodb.client.MongoDatabase;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +111,29 @@ class ClientCompatibilityIT {
                         assertThat(e.getErrorCode()).isEqualTo(72);
                         assertThat(e.getErrorMessage()).isEqualTo("no option found to get");
                     });
+        }
+        assertThat(errors.problems()).isEmpty();
+    }
+
+    @Test
+    void aChangeStreamsFirstAnswerTellsTheTimeItCanBeResumedFrom() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoDatabase db = client.getDatabase("customer_support");
+            db.getCollection("queries").insertOne(new Document("_id", "before"));
+            Document changeStream = new Document("aggregate", "queries")
+                    .append("pipeline", List.of(new Document("$changeStream", new Document())))
+                    .append("cursor", new Document());
+
+            // PyMongo refuses a change stream whose first answer has neither operationTime nor postBatchResumeToken
+            BsonTimestamp opened = db.runCommand(changeStream, BsonDocument.class).getTimestamp("operationTime");
+            db.getCollection("queries").insertOne(new Document("_id", "after"));
+
+            // resuming from it (startAtOperationTime) may repeat what came in that second, never miss an event
+            Document resumed = db.runCommand(new Document(changeStream).append("pipeline",
+                    List.of(new Document("$changeStream", new Document("startAtOperationTime", opened)))));
+            assertThat(resumed.get("cursor", Document.class).getList("firstBatch", Document.class))
+                    .extracting(e -> e.get("documentKey", Document.class).get("_id")).contains("after");
         }
         assertThat(errors.problems()).isEmpty();
     }
