@@ -21,7 +21,7 @@ import java.util.Locale;
  *
  * <p>It reports MongoDB 4.4.2, wire version 9: the lowest that every current client accepts (the
  * Node.js driver 7, which mongosh 2 bundles, requires 9; PyMongo 4.14+, the Node.js driver 6 and
- * the Java driver 5 require 8). mongo-java-server speaks what a client does differently at 9 rather
+ * the Java driver 5.8 require 8). mongo-java-server speaks what a client does differently at 9 rather
  * than 8: OP_MSG, {@code hello} (answered here, since 4.4.2, hence that patch level), and error
  * labels that a 4.4 server sets itself: this server never raises the retryable or resumable codes
  * that a 4.4 server labels, so it sets none. Clients see no {@code logicalSessionTimeoutMinutes}
