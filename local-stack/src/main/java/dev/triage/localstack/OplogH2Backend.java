@@ -2,16 +2,19 @@ package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.NoopOplog;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend with a {@link CappedOplog} instead of its own, whose change streams
- * and update lookups read the whole history every time, and with {@link IndexedH2Collection}s. The stock oplog collection
- * ({@code local.oplog.rs}) of a data directory written before is dropped: nothing reads it.
+ * and update lookups read the whole history every time, and with {@link IndexedH2Collection}s. The
+ * stock oplog collection ({@code local.oplog.rs}) of a data directory written before is dropped:
+ * nothing reads it. It presents itself to clients as {@link ClientCompatibility} says.
  */
 class OplogH2Backend extends H2Backend {
 
@@ -25,6 +28,7 @@ class OplogH2Backend extends H2Backend {
     OplogH2Backend(MVStore store, long oplogEntries) {
         super(store);
         this.oplogEntries = oplogEntries;
+        version(ClientCompatibility.VERSION);
     }
 
     /** An in-memory store. */
@@ -40,6 +44,11 @@ class OplogH2Backend extends H2Backend {
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
         return new IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        return ClientCompatibility.handle(channel, database, command, query, super::handleCommand, getClock());
     }
 
     @Override
