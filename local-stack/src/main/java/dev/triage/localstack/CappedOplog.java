@@ -64,7 +64,8 @@ final class CappedOplog implements Oplog {
         this.entries = store.openMap(ENTRIES);
         this.meta = store.openMap(META);
         if (meta.get(FLOOR) == null) {
-            meta.put(FLOOR, now()); // history starts here: an older position was never in this oplog
+            // history starts with this second: every entry is after the floor, an older position was never here
+            meta.put(FLOOR, now() - 1);
         }
         Long newest = entries.lastKey();
         this.last = Math.max(newest == null ? 0 : newest, meta.get(FLOOR));
