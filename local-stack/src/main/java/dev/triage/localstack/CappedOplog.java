@@ -44,7 +44,7 @@ final class CappedOplog implements Oplog {
     private static final String ENTRIES = "triage.oplog";
     private static final String META = "triage.oplog.meta";
     private static final String FLOOR = "floor";
-    private static final int HISTORY_LOST = 286;
+    static final int HISTORY_LOST = 286;
 
     private final MongoBackend backend;
     private final CursorRegistry cursors;

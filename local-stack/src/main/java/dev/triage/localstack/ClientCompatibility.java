@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.ErrorCode;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.exception.NoSuchCommandException;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -93,6 +94,13 @@ final class ClientCompatibility {
             LOG.debug("answered {} on {} with CommandNotFound", command, database);
             return error(ErrorCode.CommandNotFound.getValue(), ErrorCode.CommandNotFound.getName(),
                     e.getMessageWithoutErrorCode());
+        } catch (MongoServerError e) {
+            if (e.getCode() != CappedOplog.HISTORY_LOST) {
+                throw e;
+            }
+            // an expected answer (the client falls back to what it does when the oplog rolled over), not a server error
+            LOG.info("change stream on {} cannot resume: {}", database, e.getMessageWithoutErrorCode());
+            return error(e.getCode(), e.getCodeName(), e.getMessageWithoutErrorCode());
         }
     }
 
