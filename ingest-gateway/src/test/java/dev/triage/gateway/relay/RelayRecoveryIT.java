@@ -46,7 +46,8 @@ class RelayRecoveryIT {
     @BeforeEach
     void start(TestInfo test, @TempDir Path mongoDir) {
         String name = test.getTestMethod().orElseThrow().getName();
-        stack = new RelayTestStack(kafka.bootstrapServers(), name, name.contains("Restart") ? mongoDir : null);
+        stack = name.contains("RolledOut") ? new RelayTestStack(kafka.bootstrapServers(), name, 60)
+                : new RelayTestStack(kafka.bootstrapServers(), name, name.contains("Restart") ? mongoDir : null);
     }
 
     @AfterEach
@@ -101,6 +102,26 @@ class RelayRecoveryIT {
         stack.awaitDistinct(10, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(30)).until(() -> relayCheck(gateway).equals("ok"));
         assertThat(RelayTestStack.get(gateway, "/health").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The relay's saved position rolled out of the (capped) oplog while no gateway ran: resuming fails
+     * with ChangeStreamHistoryLost, as on a replica set whose oplog rolled over, and the catch-up scan
+     * publishes every unprocessed query, those inserted meanwhile included.
+     */
+    @Test
+    void aRelayWhoseSavedPositionRolledOutOfTheOplogCatchesUpWithAScan() throws Exception {
+        GatewayService first = stack.gateway(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> relayCheck(first).equals("ok"));
+        insert(0, 5); // seen by the stream, so the relay saves a position
+        stack.awaitDistinct(5, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.client.getDatabase("relay").getCollection("pipeline_state")
+                .countDocuments(new Document("resume_token", new Document("$exists", true))) == 1);
+        first.close();
+
+        insert(5, 200); // 195 entries: a 60-entry oplog rolls over
+        stack.gateway(Duration.ofSeconds(30));
+        stack.awaitDistinct(200, Duration.ofSeconds(60));
     }
 
     private static String relayCheck(GatewayService gateway) throws Exception {

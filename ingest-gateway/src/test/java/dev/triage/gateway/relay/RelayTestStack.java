@@ -54,10 +54,19 @@ final class RelayTestStack implements AutoCloseable {
 
     /** @param mongoDir where MongoDB keeps its data; null: in memory (then it cannot be restarted) */
     RelayTestStack(String bootstrap, String testName, Path mongoDir) {
+        this(bootstrap, testName, mongoDir, mongoDir == null ? EmbeddedMongo.inMemory(0) : EmbeddedMongo.inDirectory(mongoDir, 0));
+    }
+
+    /** In memory, with an oplog of {@code oplogEntries} entries (to roll it over). */
+    RelayTestStack(String bootstrap, String testName, long oplogEntries) {
+        this(bootstrap, testName, null, EmbeddedMongo.inMemory(0, oplogEntries));
+    }
+
+    private RelayTestStack(String bootstrap, String testName, Path mongoDir, EmbeddedMongo mongo) {
         this.bootstrap = bootstrap;
         this.mongoDir = mongoDir;
         this.topics = Topics.defaults().withPrefix(testName + ".");
-        this.mongo = mongoDir == null ? EmbeddedMongo.inMemory(0) : EmbeddedMongo.inDirectory(mongoDir, 0);
+        this.mongo = mongo;
         this.mongoPort = URI.create(mongo.connectionString()).getPort();
         this.client = MongoClients.create(mongo.connectionString());
         this.queries = client.getDatabase("relay").getCollection("queries");
