@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code triage bench pipeline}: the whole pipeline on the embedded stack with the simulator
- * answering at once. Inserts N queries into MongoDB (1,000 per bulk insert, each stamped), waits
+ * answering at once (or after {@code --latency-ms}). Inserts N queries into MongoDB (1,000 per bulk insert, each stamped), waits
  * until the sink marked them all processed, and reports the insert-to-result throughput and the
  * per-record latency (the sink's {@code updated_at} minus the insert stamp). Every query is inserted
  * up front without waiting for results, and its latency runs from the stamp taken just before its
@@ -54,11 +54,21 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--latency-ms", defaultValue = "0",
+            description = "The simulator answers after this long (default ${DEFAULT-VALUE}: at once).")
+    int latencyMs;
+
+    @Option(names = "--concurrency", defaultValue = "16",
+            description = "MAX_CONCURRENT of the classifier (default ${DEFAULT-VALUE}); with --latency-ms the rate "
+                    + "is also given as a fraction of concurrency / latency.")
+    int concurrency;
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("triage-bench-pipeline-");
-        Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama", "CACHE_MAX_ENTRIES", "0")); // every record meets the model
-        try (LocalStack stack = LocalStack.start(env, new LocalStack.Options(0, 0, 0, dir, new Faults()));
+        Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama", "CACHE_MAX_ENTRIES", "0", // every record meets the model
+                "MAX_CONCURRENT", String.valueOf(concurrency)));
+        try (LocalStack stack = LocalStack.start(env, new LocalStack.Options(0, 0, 0, dir, new Faults().latencyMs(latencyMs)));
              MongoClient client = MongoClients.create(stack.mongoUri())) {
             var db = client.getDatabase(stack.mongo().database());
             double rawMongo = rawMongo(db.getCollection("bench_raw"));
@@ -70,6 +80,11 @@ public final class PipelineBench implements Callable<Integer> {
             out.put("raw_mongo_per_s", round(rawMongo));
             out.put("raw_kafka_per_s", round(rawKafka));
             out.put("fraction_of_raw", Math.round(records / (double) out.get("seconds") / Math.min(rawMongo, rawKafka) * 1000) / 1000.0);
+            if (latencyMs > 0) {
+                double bound = concurrency * 1000.0 / latencyMs;
+                out.put("concurrency_over_latency_per_s", round(bound));
+                out.put("fraction_of_bound", Math.round(records / (double) out.get("seconds") / bound * 1000) / 1000.0);
+            }
             print(out);
         } finally {
             try (var paths = Files.walk(dir)) {
