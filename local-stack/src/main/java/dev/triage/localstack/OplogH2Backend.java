@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 class OplogH2Backend extends H2Backend {
 
-    /** Entries the oplog keeps: about five per classified query (query, result, marks, relay position). */
-    static final long OPLOG_ENTRIES = 100_000;
+    /**
+     * Entries the oplog keeps: about five per classified query (query, result, marks, relay position),
+     * so the history of the last 4,000 queries or so. A relay away for longer catches up with a scan,
+     * as it would after a replica set's oplog rolled over; each entry holds a whole document, so a
+     * larger oplog mostly makes the file larger.
+     */
+    static final long OPLOG_ENTRIES = 20_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(OplogH2Backend.class);
 
