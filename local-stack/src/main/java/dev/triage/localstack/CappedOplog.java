@@ -31,9 +31,10 @@ import java.util.stream.StreamSupport;
  *
  * <p>Entries live in an {@link MVMap} of the same store as the data, keyed by timestamp, so they are
  * committed with the writes that made them. Beyond {@code maxEntries} the oldest are dropped, and
- * the newest dropped timestamp is kept as the floor: a change stream asked to resume from before it
- * fails with {@code ChangeStreamHistoryLost} (286), as a real server does once its oplog rolled
- * over, and a client falls back to what it does then (the relay: a catch-up scan).
+ * the newest dropped timestamp is kept as the floor: a change stream asked to resume from before it,
+ * or whose reader fell behind it (a read of the next batch), fails with {@code ChangeStreamHistoryLost}
+ * (286), as a real server does once its oplog rolled over, and a client falls back to what it does
+ * then (the relay: a catch-up scan). Nothing dropped is ever skipped silently.
  *
  * <p>Change events have the shape mongo-java-server gives them (no {@code updateDescription}, see
  * the relay's {@code UpdateDecision}); a resume after the collection was dropped is not invalidated.
@@ -139,6 +140,10 @@ final class CappedOplog implements Oplog {
     }
 
     private Stream<Document> read(OplogPosition position, String namespace, Document changeStream, Aggregation aggregation) {
+        // a reader that fell behind the cap must fail as on a replica set, never skip what was dropped
+        long at = value(position);
+        boolean inclusive = new OplogPosition(new BsonTimestamp(at)).isAfter(position);
+        requireHistory(inclusive ? at - 1 : at, meta.get(FLOOR));
         String commands = namespace.substring(0, namespace.indexOf('.')) + ".$cmd";
         org.h2.mvstore.Cursor<Long, Document> from = entries.cursor(value(position));
         Iterator<Document> values = new Iterator<>() {

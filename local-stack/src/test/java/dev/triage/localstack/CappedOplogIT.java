@@ -76,18 +76,15 @@ class CappedOplogIT {
              MongoClient client = MongoClients.create(mongo.connectionString())) {
             MongoCollection<Document> queries = client.getDatabase("db").getCollection("queries");
             BsonDocument old;
-            BsonDocument recent;
             try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = watch(queries, null)) {
                 insert(queries, 0, 10);
                 old = next(stream, 1).get(0).getResumeToken();
-                insert(queries, 10, 200);
-                List<ChangeStreamDocument<Document>> rest = next(stream, 20);
-                recent = null;
-                ChangeStreamDocument<Document> e;
-                while ((e = stream.tryNext()) != null) {
-                    recent = e.getResumeToken();
-                }
-                assertThat(rest).isNotEmpty();
+            }
+            insert(queries, 10, 200); // 190 more events: the 50-entry oplog rolls over
+            BsonDocument recent;
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = watch(queries, null)) {
+                insert(queries, 500, 501);
+                recent = next(stream, 1).get(0).getResumeToken();
             }
             assertThatThrownBy(() -> watch(queries, old))
                     .isInstanceOfSatisfying(MongoCommandException.class, e -> {
@@ -97,6 +94,31 @@ class CappedOplogIT {
             queries.insertOne(new Document("_id", 1000));
             try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> resumed = watch(queries, recent)) {
                 assertThat(next(resumed, 1).get(0).getDocumentKey().getInt32("_id").getValue()).isEqualTo(1000);
+            }
+        }
+    }
+
+    @Test
+    void aReaderThatFallsBehindTheCapFailsAsHistoryLostInsteadOfSkipping() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(0, 50);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> queries = client.getDatabase("db").getCollection("queries");
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = watch(queries, null)) {
+                insert(queries, 0, 1);
+                next(stream, 1);
+                insert(queries, 1, 200); // the reader is at event 0; the oplog now starts about 150 events later
+                List<Integer> seen = new ArrayList<>();
+                Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                    for (int i = 0; i < 1000; i++) { // a skip would return events 150 and on here
+                        ChangeStreamDocument<Document> e = stream.tryNext();
+                        if (e != null) {
+                            seen.add(e.getDocumentKey().getInt32("_id").getValue());
+                        }
+                    }
+                });
+                assertThat(failure).as("events read instead: %s", seen).isInstanceOfSatisfying(MongoCommandException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(286));
+                assertThat(seen).isEmpty();
             }
         }
     }
