@@ -108,11 +108,6 @@ final class CappedOplog implements Oplog {
         return cursor;
     }
 
-    /** How many entries are kept now. */
-    long size() {
-        return entries.sizeAsLong();
-    }
-
     private OplogPosition start(Document changeStream) {
         Document token = (Document) changeStream.getOrDefault("startAfter", changeStream.get("resumeAfter"));
         BsonTimestamp at = (BsonTimestamp) changeStream.get("startAtOperationTime");
