@@ -62,7 +62,7 @@ final class CappedOplog implements Oplog {
         this.cursors = cursors;
         this.clock = clock;
         this.maxEntries = maxEntries;
-        this.entries = store.openMap(ENTRIES);
+        this.entries = store.openMap(ENTRIES, new MVMap.Builder<Long, Document>().valueType(BsonDocumentType.INSTANCE));
         this.meta = store.openMap(META);
         if (meta.get(FLOOR) == null) {
             // history starts with this second: every entry is after the floor, an older position was never here

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * An H2 database whose collections are {@link IndexedH2Collection}s, on the same maps as the stock
- * ones, and whose unique indexes are {@link ByteKeyUniqueIndex}es. The stock constructor opens the
+ * ones with their documents stored as {@link BsonDocumentType BSON}, and whose unique indexes are {@link ByteKeyUniqueIndex}es. The stock constructor opens the
  * existing collections and indexes through these overrides before a field of this class could be
  * set, so the store is read from the stock class's own field (set before that call): the one place
  * this reaches into mongo-java-server's internals.
@@ -44,7 +44,8 @@ final class IndexedH2Database extends H2Database {
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String fullName = getFullCollectionNamespace(collectionName);
         MVStore store = store();
-        MVMap<Object, Document> dataMap = store.openMap("databases." + fullName);
+        MVMap<Object, Document> dataMap = store.openMap("databases." + fullName,
+                new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
         MVMap<String, Object> metaMap = store.openMap("meta." + fullName);
         return new IndexedH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
