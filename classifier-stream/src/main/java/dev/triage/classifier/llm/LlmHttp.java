@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Non-blocking JSON over HTTP for the model clients (JDK {@link HttpClient}, so hundreds of calls
@@ -23,12 +26,20 @@ import java.util.concurrent.CompletionException;
 public final class LlmHttp {
 
     private static final Duration MAX_RETRY_AFTER_PARSED = Duration.ofDays(1);
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    /** The client's default executor, with threads named for the classifier (per-service CPU in the bench commands). */
+    private static final ThreadFactory THREADS = r -> {
+        Thread t = new Thread(r, "triage-classifier-llm-" + THREAD_NUMBER.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    };
 
     private final HttpClient client;
     private final Duration requestTimeout;
 
     public LlmHttp(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newCachedThreadPool(THREADS)).build();
         this.requestTimeout = requestTimeout;
     }
 

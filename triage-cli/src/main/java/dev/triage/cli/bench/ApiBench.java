@@ -85,7 +85,7 @@ public final class ApiBench implements Callable<Integer> {
         load.run(new CustomerTexts(7, run + "-warmup").bodies(warmup), done -> { });
         List<byte[]> bodies = new CustomerTexts(42, run).bodies(requests);
         Progress bar = new Progress(requests);
-        long cpuBefore = ProcessCpu.nanos();
+        ServiceCpu cpu = ServiceCpu.start();
         long started = System.nanoTime();
         LongConsumer progress = done -> {
             if (!json) {
@@ -94,8 +94,7 @@ public final class ApiBench implements Callable<Integer> {
         };
         List<ApiLoad.Sample> samples = rate > 0 ? load.runAtRate(bodies, rate, progress) : load.run(bodies, progress);
         double seconds = (System.nanoTime() - started) / 1e9;
-        long cpu = cpuBefore < 0 ? -1 : ProcessCpu.nanos() - cpuBefore;
-        return ApiReport.of(samples, seconds, cpu, new ApiReport.Settings(concurrency, rate, latencyMs, warmup));
+        return ApiReport.of(samples, seconds, cpu == null ? null : cpu.stop(), new ApiReport.Settings(concurrency, rate, latencyMs, warmup));
     }
 
     /**

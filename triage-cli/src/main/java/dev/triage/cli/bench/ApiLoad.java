@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
@@ -52,7 +53,8 @@ final class ApiLoad {
 
     ApiLoad(URI uri, int concurrency, Duration timeout) {
         // HTTP/1.1 explicitly: the default would send an h2c upgrade header the gateway ignores
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .executor(Executors.newCachedThreadPool(loadThreads())).build();
         this.uri = uri;
         this.concurrency = concurrency;
         this.timeout = timeout;
@@ -77,7 +79,7 @@ final class ApiLoad {
                 return null;
             });
         }
-        ExecutorService threads = Executors.newFixedThreadPool(concurrency);
+        ExecutorService threads = Executors.newFixedThreadPool(concurrency, loadThreads());
         try {
             for (Future<Void> sender : threads.invokeAll(senders)) {
                 sender.get();
@@ -114,6 +116,16 @@ final class ApiLoad {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a request failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** Daemon threads named {@code bench-load-N}, so that their CPU counts as the load generator's ({@link ServiceCpu}). */
+    private static ThreadFactory loadThreads() {
+        AtomicInteger number = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "bench-load-" + number.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** A failure of the connection is a sample with no answer; anything else is a bug, thrown. */

@@ -18,9 +18,9 @@ import java.util.TreeMap;
  * @param errorsByStatus non-200 answers by status
  * @param ok             latencies of the 200 answers
  * @param seconds        first request sent to last answer read
- * @param cpuNanos       CPU time the process used meanwhile, or -1 when unknown
+ * @param cpuNanos       CPU time the process used meanwhile by service ({@link ServiceCpu}), or null when unknown
  */
-record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies ok, double seconds, long cpuNanos,
+record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies ok, double seconds, Map<String, Long> cpuNanos,
                  Settings settings) {
 
     /**
@@ -35,7 +35,7 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies o
     static final double P50_OVERHEAD_TARGET_MS = 5;
     static final double P99_OVERHEAD_TARGET_MS = 20;
 
-    static ApiReport of(List<ApiLoad.Sample> samples, double seconds, long cpuNanos, Settings settings) {
+    static ApiReport of(List<ApiLoad.Sample> samples, double seconds, Map<String, Long> cpuNanos, Settings settings) {
         Map<Integer, Integer> errors = new TreeMap<>();
         samples.stream().filter(s -> !s.ok()).forEach(s -> errors.merge(s.status(), 1, Integer::sum));
         Latencies ok = new Latencies();
@@ -70,7 +70,9 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies o
         out.put("p50_overhead_ms", ok.isEmpty() ? null : round(overheadMs(50)));
         out.put("p99_overhead_ms", ok.isEmpty() ? null : round(overheadMs(99)));
         // CPU of the whole process per request: cores x 1000 / this is the most requests/s the machine can serve
-        out.put("cpu_ms_per_request", cpuNanos < 0 ? null : round(ms(cpuNanos) / requests));
+        out.put("cpu_ms_per_request", cpuNanos == null ? null : round(ms(ServiceCpu.total(cpuNanos)) / requests));
+        // the same by service (thread names), for layouts where each runs on its own machine
+        out.put("cpu_ms_per_request_by_service", cpuNanos == null ? null : perRequest(cpuNanos));
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("targets_met", targetsMet());
         return out;
@@ -97,6 +99,12 @@ record ApiReport(int requests, Map<Integer, Integer> errorsByStatus, Latencies o
     /** @param percentile 50 for the median */
     private double overheadMs(double percentile) {
         return ok.ms(percentile) - settings.latencyMs();
+    }
+
+    private Map<String, Double> perRequest(Map<String, Long> nanosByService) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        nanosByService.forEach((service, nanos) -> out.put(service, Math.round(ms(nanos) / requests * 100) / 100.0));
+        return out;
     }
 
     private static double ms(long nanos) {

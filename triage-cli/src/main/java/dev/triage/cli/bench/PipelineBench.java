@@ -97,6 +97,7 @@ public final class PipelineBench implements Callable<Integer> {
 
     private Map<String, Object> pipeline(MongoCollection<Document> queries, MongoCollection<Document> results)
             throws InterruptedException {
+        ServiceCpu cpu = ServiceCpu.start();
         long started = System.nanoTime();
         for (int i = 0; i < records; i += CHUNK) {
             List<Document> docs = new ArrayList<>();
@@ -121,6 +122,7 @@ public final class PipelineBench implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> cpuNanos = cpu == null ? null : cpu.stop();
         Latencies latencies = new Latencies();
         List<Long> finished = new ArrayList<>(records);
         queries.find().forEach(q -> {
@@ -137,6 +139,13 @@ public final class PipelineBench implements Callable<Integer> {
         out.put("p999_ms", Math.round(latencies.ms(99.9)));
         out.put("max_ms", Math.round(latencies.maxMs()));
         windows(finished, out);
+        if (cpuNanos != null) {
+            // everything runs in this JVM; by service (thread names) for layouts where each has its own machine
+            out.put("cpu_ms_per_record", Math.round(ServiceCpu.total(cpuNanos) / 1e6 / records * 100) / 100.0);
+            Map<String, Double> byService = new LinkedHashMap<>();
+            cpuNanos.forEach((service, nanos) -> byService.put(service, Math.round(nanos / 1e6 / records * 1000) / 1000.0));
+            out.put("cpu_ms_per_record_by_service", byService);
+        }
         return out;
     }
 
