@@ -91,7 +91,7 @@ public final class ClassifierService implements AutoCloseable {
                 config.kafka().topics().conversations(), maxInProgress, config.llm().recordMaxAttempts(),
                 Duration.ofSeconds(DRAIN_SECONDS), RETRY_FIRST_WAIT, RETRY_MAX_WAIT), registry);
         opened.add(worker.start());
-        opened.add(TriageMetrics.bind(consumer)); // unbound before the worker closes the consumer
+        opened.add(TriageMetrics.bind(consumer, config.groupId())); // unbound before the worker closes the consumer
         return worker;
     }
 

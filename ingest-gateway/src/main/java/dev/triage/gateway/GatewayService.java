@@ -149,7 +149,7 @@ public final class GatewayService implements AutoCloseable {
             consumer.close(); // the listener closes it from here on
             throw e;
         }
-        opened.add(TriageMetrics.bind(consumer));
+        opened.add(TriageMetrics.bind(consumer, null));
         Gauge pending = Gauge.builder("triage.gateway.pending", replies, ReplyListener::pending).tag("instance", config.instanceId())
                 .description("synchronous requests waiting for their classification").register(TriageMetrics.registry());
         opened.add(() -> TriageMetrics.registry().remove(pending));

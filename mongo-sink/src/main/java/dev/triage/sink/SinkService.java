@@ -105,7 +105,7 @@ public final class SinkService implements AutoCloseable {
                         config.kafka().topics().stats()),
                 handler, RETRY_PAUSE, System::nanoTime, producer::close);
         opened.add(loop.start());
-        opened.add(TriageMetrics.bind(consumer)); // unbound before the loop closes the consumer
+        opened.add(TriageMetrics.bind(consumer, config.groupId())); // unbound before the loop closes the consumer
         return loop;
     }
 

@@ -11,6 +11,7 @@ import dev.triage.core.kafka.ErrorCode;
 import dev.triage.core.kafka.Topics;
 import dev.triage.core.kafka.TriageHeaders;
 import dev.triage.core.lifecycle.Failures;
+import dev.triage.core.model.Classification;
 import dev.triage.core.model.ClassificationResult;
 import dev.triage.core.model.ConversationEnvelope;
 import dev.triage.core.model.ErrorReply;
@@ -38,8 +39,10 @@ import java.util.concurrent.CompletableFuture;
  * synchronous caller} or {@link #giveUp give up} on the record.
  *
  * <p>Counts, once Kafka acknowledged them: {@code triage.classifier.records.classified},
- * {@code triage.classifier.records.dead.lettered} (tag {@code code}: the error code) and
- * {@code triage.classifier.replies.sent} (tag {@code type}: {@code result}, {@code error} for a
+ * {@code triage.classifier.labels} (tags {@code kind}: intent, topic or sentiment, and {@code label}:
+ * each result once per kind, so a dashboard can show classifications per second by label without
+ * the intent × topic × sentiment product of series), {@code triage.classifier.records.dead.lettered}
+ * (tag {@code code}: the error code) and {@code triage.classifier.replies.sent} (tag {@code type}: {@code result}, {@code error} for a
  * dead-lettered record, {@code unavailable} for each outage reply, repeats included).
  */
 public final class RecordProcessor {
@@ -56,6 +59,7 @@ public final class RecordProcessor {
     private final Counter resultReplies;
     private final Counter errorReplies;
     private final Counter unavailableReplies;
+    private final MeterRegistry registry;
 
     public RecordProcessor(Producer<byte[], byte[]> producer, Classifier classifier, Topics topics, Clock clock,
                            MeterRegistry registry) {
@@ -63,6 +67,7 @@ public final class RecordProcessor {
         this.classifier = classifier;
         this.topics = topics;
         this.clock = clock;
+        this.registry = registry;
         this.classifiedCount = Counter.builder("triage.classifier.records.classified")
                 .description("Records classified, their result acknowledged by Kafka").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
@@ -94,7 +99,8 @@ public final class RecordProcessor {
         }
         return classifier.classify(conversation).handle((labels, error) -> {
             if (error == null) {
-                return send(results(record, conversation, labels), classifiedCount, resultReplies).thenApply(v -> true);
+                return send(results(record, conversation, labels), classifiedCount, resultReplies)
+                        .thenRun(() -> countLabels(labels.classification())).thenApply(v -> true);
             }
             Throwable cause = Failures.cause(error);
             if (cause instanceof RecordRejectedException rejected) {
@@ -189,6 +195,19 @@ public final class RecordProcessor {
             ack.completeExceptionally(e);
         }
         return ack;
+    }
+
+    /** Counts an acknowledged result under each of its three labels. */
+    private void countLabels(Classification classification) {
+        labelCount("intent", classification.intent()).increment();
+        labelCount("topic", classification.topic()).increment();
+        labelCount("sentiment", classification.sentiment()).increment();
+    }
+
+    /** Labels come from the taxonomy (validated answers), so the series stay as few as its labels. */
+    private Counter labelCount(String kind, String label) {
+        return Counter.builder("triage.classifier.labels").tag("kind", kind).tag("label", label)
+                .description("Results acknowledged by Kafka, once per kind of label, by label").register(registry);
     }
 
     private static Counter replies(MeterRegistry registry, String type) {

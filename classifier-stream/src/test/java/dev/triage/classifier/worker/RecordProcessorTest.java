@@ -57,6 +57,19 @@ class RecordProcessorTest {
     }
 
     @Test
+    void anAcknowledgedResultIsCountedUnderEachOfItsLabels() {
+        var done = processor.process(record("c-3", conversation("c-3", "where is my parcel")));
+        assertThat(registry.find("triage.classifier.labels").counters()).as("nothing acknowledged yet").isEmpty();
+        producer.completeNext();
+        done.join();
+
+        assertThat(label("intent", "other")).isEqualTo(1.0);
+        assertThat(label("topic", "other")).isEqualTo(1.0);
+        assertThat(label("sentiment", "neutral")).isEqualTo(1.0);
+        assertThat(registry.find("triage.classifier.labels").counters()).hasSize(3);
+    }
+
+    @Test
     void deadLettersAreCountedByErrorCode() {
         var done = processor.process(record("bad-1", "{not json".getBytes(StandardCharsets.UTF_8)));
         producer.completeNext();
@@ -153,6 +166,10 @@ class RecordProcessorTest {
 
     private double count(String name) {
         return registry.get(name).counter().count();
+    }
+
+    private double label(String kind, String label) {
+        return registry.get("triage.classifier.labels").tag("kind", kind).tag("label", label).counter().count();
     }
 
     private double deadLettered(ErrorCode code) {

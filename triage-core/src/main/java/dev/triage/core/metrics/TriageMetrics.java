@@ -1,5 +1,6 @@
 package dev.triage.core.metrics;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -21,6 +22,9 @@ public final class TriageMetrics {
     /** The content type of {@link #scrape()}. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /** The {@code group} tag of a consumer without a group. */
+    public static final String NO_GROUP = "none";
+
     private static final PrometheusMeterRegistry REGISTRY = create();
 
     private TriageMetrics() {
@@ -41,9 +45,16 @@ public final class TriageMetrics {
         return metrics;
     }
 
-    /** Publishes a consumer's own metrics (fetch rate, records lag); close it with the consumer. */
-    public static AutoCloseable bind(Consumer<?, ?> consumer) {
-        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+    /**
+     * Publishes a consumer's own metrics (fetch rate, records lag); close it with the consumer. Each
+     * is tagged {@code group} with the consumer group ({@value #NO_GROUP} for a consumer that assigns
+     * its partitions itself), so lag can be shown per group: the client id names only the instance.
+     * The group is given, not asked of the consumer, which may already be polling on another thread.
+     *
+     * @param group the consumer's {@code group.id}, null for a group-less consumer
+     */
+    public static AutoCloseable bind(Consumer<?, ?> consumer, String group) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, Tags.of("group", group == null ? NO_GROUP : group));
         metrics.bindTo(REGISTRY);
         return metrics;
     }
