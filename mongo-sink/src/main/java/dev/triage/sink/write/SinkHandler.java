@@ -103,6 +103,9 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         for (Future<RecordMetadata> acknowledged : sent) {
             acknowledged.get();
         }
+        for (ProducerRecord<byte[], byte[]> deadLetter : deadLetters) {
+            metrics.deadLettered(ErrorCode.valueOf(TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE)));
+        }
     }
 
     /** The result in {@code record}; a record that is none, or names no possible query id, is dead-lettered. */

@@ -1,18 +1,23 @@
 package dev.triage.sink.write;
 
+import dev.triage.core.kafka.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
  * The sink's meters, recorded around the MongoDB writes of each batch:
  * {@code triage.sink.write} (timer, tag {@code outcome}: {@code ok} or {@code failed}),
  * and once the writes succeeded {@code triage.sink.batch.size} (records in the batch, at most
- * {@code BATCH_SIZE}), {@code triage.sink.results.written} and {@code triage.sink.queries.failed}.
+ * {@code BATCH_SIZE}), {@code triage.sink.results.written} and {@code triage.sink.queries.failed};
+ * {@code triage.sink.records.dead.lettered} (tag {@code code}) once Kafka acknowledged the dead letter.
  */
 public final class SinkMetrics {
 
@@ -35,6 +40,7 @@ public final class SinkMetrics {
     private final Timer writeFailed;
     private final Counter results;
     private final Counter queriesFailed;
+    private final Map<ErrorCode, Counter> deadLettered = new EnumMap<>(ErrorCode.class);
 
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +53,15 @@ public final class SinkMetrics {
                 .register(registry);
         this.queriesFailed = Counter.builder("triage.sink.queries.failed")
                 .description("Queries marked failed because their conversation was dead-lettered").register(registry);
+        for (ErrorCode code : List.of(ErrorCode.INVALID_PAYLOAD, ErrorCode.WRITE_REJECTED)) {
+            deadLettered.put(code, Counter.builder("triage.sink.records.dead.lettered").tag("code", code.name())
+                    .description("Records the sink dead-lettered, acknowledged by Kafka").register(registry));
+        }
+    }
+
+    /** Counts a dead letter Kafka acknowledged; {@code code} is one of those the sink gives. */
+    public void deadLettered(ErrorCode code) {
+        deadLettered.get(code).increment();
     }
 
     /**

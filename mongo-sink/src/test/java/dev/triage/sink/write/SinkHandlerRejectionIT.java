@@ -78,6 +78,7 @@ class SinkHandlerRejectionIT {
     MongoCollection<Document> queries;
     MongoCollection<Document> results;
     SinkHandler handler;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final Topics topics = Topics.defaults().withPrefix("rejection-it.");
     long offset;
 
@@ -96,7 +97,7 @@ class SinkHandlerRejectionIT {
         writer.createIndexes().get(10, TimeUnit.SECONDS);
         handler = new SinkHandler(writer, new StatsWriter(mongoClient.getDatabase("rejection_it").getCollection("stats")),
                 topics.stats(), producer, topics.deadLetter(), Duration.ofSeconds(10), Clock.systemUTC(),
-                new SinkMetrics(new SimpleMeterRegistry()));
+                new SinkMetrics(registry));
     }
 
     @AfterEach
@@ -138,6 +139,8 @@ class SinkHandlerRejectionIT {
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.CORRELATION_ID)).isEqualTo("c-9");
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.STAGE)).isEqualTo("sink");
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.ERROR_CODE)).isEqualTo("WRITE_REJECTED");
+        assertThat(registry.get("triage.sink.records.dead.lettered").tag("code", "WRITE_REJECTED").counter().count()).isEqualTo(1);
+        assertThat(registry.get("triage.sink.records.dead.lettered").tag("code", "INVALID_PAYLOAD").counter().count()).isZero();
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.ERROR_MESSAGE))
                 .isEqualTo("MongoDB refused to write the result of query q-poison: code 121, Document failed validation");
         assertThat(TriageHeaders.get(dead.get(0).headers(), TriageHeaders.ORIGINAL_TOPIC)).isEqualTo(topics.classifications());
