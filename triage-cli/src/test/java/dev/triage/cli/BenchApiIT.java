@@ -30,6 +30,11 @@ class BenchApiIT {
         assertThat(report.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(report.get("p50_ms").asDouble());
         assertThat(report.get("warmup").asInt()).isEqualTo(8);
         assertThat(report.has("cpu_ms_per_request")).isTrue();
+        JsonNode byService = report.get("cpu_ms_per_request_by_service");
+        for (String service : List.of("gateway", "classifier", "kafka", "mongodb", "load-generator")) {
+            assertThat(byService.path(service).asDouble()).as(service + " in " + byService).isPositive();
+        }
+        assertThat(byService.has("jvm")).isTrue();
         assertThat(report.get("targets_met").isBoolean()).isTrue();
         assertThat(run.err()).doesNotContain("[#");
     }

@@ -51,6 +51,11 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--records", defaultValue = "20000", description = "Queries (default ${DEFAULT-VALUE}).")
     int records;
 
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "Queries put through the pipeline first and not counted (default ${DEFAULT-VALUE}: a cold start,"
+                    + " with the JIT compiling on the same cores; 5000 for steady-state numbers).")
+    int warmup;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -73,11 +78,16 @@ public final class PipelineBench implements Callable<Integer> {
             var db = client.getDatabase(stack.mongo().database());
             double rawMongo = rawMongo(db.getCollection("bench_raw"));
             double rawKafka = rawKafka(stack.kafkaSettings(env));
-            Map<String, Object> out = pipeline(db.getCollection(stack.mongo().queriesCollection()),
-                    db.getCollection(stack.mongo().resultsCollection()));
+            MongoCollection<Document> queries = db.getCollection(stack.mongo().queriesCollection());
+            MongoCollection<Document> results = db.getCollection(stack.mongo().resultsCollection());
+            if (warmup > 0) {
+                pipeline(queries, results, "warmup", warmup, 0);
+            }
+            Map<String, Object> out = pipeline(queries, results, "measured", records, warmup);
+            out.put("warmup", warmup);
             long storeBytes = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
             out.put("mongo_store_mb", round(storeBytes / 1e6));
-            out.put("mongo_store_bytes_per_query", storeBytes / records);
+            out.put("mongo_store_bytes_per_query", storeBytes / (warmup + records));
             out.put("raw_mongo_per_s", round(rawMongo));
             out.put("raw_kafka_per_s", round(rawKafka));
             out.put("fraction_of_raw", Math.round(records / (double) out.get("seconds") / Math.min(rawMongo, rawKafka) * 1000) / 1000.0);
@@ -95,45 +105,50 @@ public final class PipelineBench implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> pipeline(MongoCollection<Document> queries, MongoCollection<Document> results)
-            throws InterruptedException {
+    /**
+     * Puts {@code count} queries, marked {@code bench_phase: phase}, through the pipeline, after
+     * {@code before} queries already processed; what it measured of them.
+     */
+    private Map<String, Object> pipeline(MongoCollection<Document> queries, MongoCollection<Document> results,
+                                         String phase, int count, int before) throws InterruptedException {
         ServiceCpu cpu = ServiceCpu.start();
         long started = System.nanoTime();
-        for (int i = 0; i < records; i += CHUNK) {
+        for (int i = 0; i < count; i += CHUNK) {
             List<Document> docs = new ArrayList<>();
             Date now = new Date();
-            for (int j = i; j < Math.min(records, i + CHUNK); j++) {
+            for (int j = i; j < Math.min(count, i + CHUNK); j++) {
                 docs.add(new Document("text", "Order " + j + " has not arrived, I want a refund")
-                        .append("processed", false).append("inserted_at", now));
+                        .append("processed", false).append("inserted_at", now).append("bench_phase", phase));
             }
             queries.insertMany(docs);
         }
-        Progress bar = json ? null : new Progress(records);
+        Progress bar = json ? null : new Progress(count);
         long processed = 0;
-        while (processed < records) {
+        while (processed < count) {
             // the results' count is kept by the server (a filtered count would read every query, and
             // slow the run down more the more queries there are); the exact check follows
             Thread.sleep(200);
-            if (results.estimatedDocumentCount() >= records) {
-                processed = queries.countDocuments(Filters.eq("processed", true));
+            long stored = results.estimatedDocumentCount() - before;
+            if (stored >= count) {
+                processed = queries.countDocuments(Filters.and(Filters.eq("bench_phase", phase), Filters.eq("processed", true)));
             }
             if (bar != null) {
-                bar.update(Math.min(records, results.estimatedDocumentCount()));
+                bar.update(Math.max(0, Math.min(count, stored)));
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpuNanos = cpu == null ? null : cpu.stop();
         Latencies latencies = new Latencies();
-        List<Long> finished = new ArrayList<>(records);
-        queries.find().forEach(q -> {
+        List<Long> finished = new ArrayList<>(count);
+        queries.find(Filters.eq("bench_phase", phase)).forEach(q -> {
             latencies.recordMillis(q.getDate("updated_at").getTime() - q.getDate("inserted_at").getTime());
             finished.add(q.getDate("updated_at").getTime());
         });
         finished.sort(null);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("records", records);
+        out.put("records", count);
         out.put("seconds", round(seconds));
-        out.put("records_per_s", round(records / seconds));
+        out.put("records_per_s", round(count / seconds));
         out.put("p50_ms", Math.round(latencies.ms(50)));
         out.put("p99_ms", Math.round(latencies.ms(99)));
         out.put("p999_ms", Math.round(latencies.ms(99.9)));
@@ -141,9 +156,9 @@ public final class PipelineBench implements Callable<Integer> {
         windows(finished, out);
         if (cpuNanos != null) {
             // everything runs in this JVM; by service (thread names) for layouts where each has its own machine
-            out.put("cpu_ms_per_record", Math.round(ServiceCpu.total(cpuNanos) / 1e6 / records * 100) / 100.0);
+            out.put("cpu_ms_per_record", Math.round(ServiceCpu.total(cpuNanos) / 1e6 / count * 100) / 100.0);
             Map<String, Double> byService = new LinkedHashMap<>();
-            cpuNanos.forEach((service, nanos) -> byService.put(service, Math.round(nanos / 1e6 / records * 1000) / 1000.0));
+            cpuNanos.forEach((service, nanos) -> byService.put(service, Math.round(nanos / 1e6 / count * 1000) / 1000.0));
             out.put("cpu_ms_per_record_by_service", byService);
         }
         return out;

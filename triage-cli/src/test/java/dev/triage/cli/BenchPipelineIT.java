@@ -1,0 +1,33 @@
+package dev.triage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triage.core.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code triage bench pipeline} end to end, with numbers small enough for a test. */
+class BenchPipelineIT {
+
+    @Test
+    void theMeasuredQueriesAreTheOnesAfterTheWarmUpAndTheirCpuIsSplitByService() {
+        CliRun run = CliRun.of("bench", "pipeline", "--records", "300", "--warmup", "200", "--json");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).as(run.out()).hasSize(1);
+        JsonNode report = Json.tree(lines.get(0).getBytes(StandardCharsets.UTF_8));
+        assertThat(report.get("records").asInt()).isEqualTo(300);
+        assertThat(report.get("warmup").asInt()).isEqualTo(200);
+        assertThat(report.get("records_per_s").asDouble()).isPositive();
+        assertThat(report.get("p99_ms").asLong()).isGreaterThanOrEqualTo(report.get("p50_ms").asLong());
+        assertThat(report.get("mongo_store_bytes_per_query").asLong()).isPositive();
+        JsonNode byService = report.get("cpu_ms_per_record_by_service");
+        for (String service : List.of("relay", "classifier", "sink", "kafka", "mongodb", "llm-simulator")) {
+            assertThat(byService.path(service).asDouble()).as(service + " in " + byService).isPositive();
+        }
+    }
+}
