@@ -1,6 +1,7 @@
 package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.BsonConstants;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
@@ -21,7 +22,9 @@ import java.nio.ByteOrder;
  * <p>Each value starts with a tag: {@link #BSON} for BSON, or one of {@link ObjectDataType}'s own
  * tags (all below it), which is how the values of a data directory written before are read; they
  * are written as BSON when their page is next written. A document the BSON encoder refuses (a Java
- * type the wire never carries) is written the old way rather than failing the commit.
+ * type the wire never carries), or one larger than BSON's 16 MiB (which the decoder would refuse:
+ * an oplog entry wraps a whole document), is written the old way: a value that fails here fails the
+ * store's commit, and with it every later write.
  */
 final class BsonDocumentType extends BasicDataType<Document> {
 
@@ -65,19 +68,25 @@ final class BsonDocumentType extends BasicDataType<Document> {
         return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
     }
 
+    /** Only {@code MVMap.remove(key, value)} and {@code replace} compare values; as H2's default type does. */
+    @Override
+    public int compare(Document a, Document b) {
+        return serialised.compare(a, b);
+    }
+
     @Override
     public Document[] createStorage(int size) {
         return new Document[size];
     }
 
-    /** The document as BSON in a heap buffer, or null when it holds a value BSON has no type for. */
+    /** The document as BSON in a heap buffer, or null when BSON cannot carry it. */
     private static ByteBuf encode(Document document) {
         ByteBuf out = Unpooled.buffer(256);
         try {
             BsonEncoder.encodeDocument(document, out);
-            return out;
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // a value with no BSON type, a map with a key that is not a string
             return null;
         }
+        return out.readableBytes() > BsonConstants.MAX_BSON_OBJECT_SIZE ? null : out;
     }
 }

@@ -8,6 +8,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.MaxKey;
 import de.bwaldvogel.mongo.bson.MinKey;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.wire.BsonConstants;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,14 +79,30 @@ class BsonDocumentTypeTest {
     }
 
     @Test
-    void aValueBsonHasNoTypeForIsStoredTheOldWayInsteadOfFailingTheCommit() {
-        Document odd = new Document("_id", 1).append("short", (short) 7);
+    void documentsBsonCannotCarryAreStoredTheOldWayInsteadOfFailingTheCommit() {
+        List<Document> odd = List.of(
+                new Document("_id", 1).append("short", (short) 7),                  // no BSON type
+                new Document("_id", 2).append("map", Map.of(3, "not a string key")), // not a BSON document
+                new Document("_id", 3).append("text", "x".repeat(BsonConstants.MAX_BSON_OBJECT_SIZE))); // over 16 MiB
         Path file = dir.resolve("store.mv.db");
         try (MVStore store = MVStore.open(file.toString())) {
-            bson(store).put(1, odd);
+            MVMap<Object, Document> map = bson(store);
+            odd.forEach(document -> map.put(document.get("_id"), document));
         }
         try (MVStore store = MVStore.open(file.toString())) {
-            assertThat(bson(store).get(1)).isEqualTo(odd);
+            MVMap<Object, Document> map = bson(store);
+            odd.forEach(document -> assertThat(map.get(document.get("_id"))).isEqualTo(document));
+        }
+    }
+
+    @Test
+    void valuesCompareForConditionalRemoval() {
+        try (MVStore store = new MVStore.Builder().open()) {
+            MVMap<Object, Document> map = bson(store);
+            map.put(1, new Document("a", 1));
+
+            assertThat(map.remove(1, new Document("a", 2))).isFalse();
+            assertThat(map.remove(1, new Document("a", 1))).isTrue();
         }
     }
 

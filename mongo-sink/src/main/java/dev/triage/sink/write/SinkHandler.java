@@ -71,7 +71,7 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         List<ResultWriter.Failure> failures = new ArrayList<>();
         List<StatCount> counts = new ArrayList<>();
         // sent only once MongoDB took the batch: a batch retried through an outage must not dead-letter twice
-        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        List<Outgoing> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             if (record.topic().equals(deadLetterTopic)) {
                 failureOf(record).ifPresent(failures::add);
@@ -97,20 +97,18 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
             return new SinkMetrics.Written(results.size() - rejected.size(), marked);
         });
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (ProducerRecord<byte[], byte[]> deadLetter : deadLetters) {
-            sent.add(producer.send(deadLetter));
+        for (Outgoing deadLetter : deadLetters) {
+            sent.add(producer.send(deadLetter.record()));
         }
         for (Future<RecordMetadata> acknowledged : sent) {
             acknowledged.get();
         }
-        for (ProducerRecord<byte[], byte[]> deadLetter : deadLetters) {
-            metrics.deadLettered(ErrorCode.valueOf(TriageHeaders.get(deadLetter.headers(), TriageHeaders.ERROR_CODE)));
-        }
+        deadLetters.forEach(deadLetter -> metrics.deadLettered(deadLetter.code()));
     }
 
     /** The result in {@code record}; a record that is none, or names no possible query id, is dead-lettered. */
     private Optional<ClassificationResult> resultOf(ConsumerRecord<byte[], byte[]> record,
-                                                    List<ProducerRecord<byte[], byte[]>> deadLetters) {
+                                                    List<Outgoing> deadLetters) {
         try {
             ClassificationResult result = Json.decode(record.value(), ClassificationResult.class);
             requireValidId(result.id(), result.idType());
@@ -121,10 +119,14 @@ public final class SinkHandler implements BatchLoop.BatchHandler {
         }
     }
 
-    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorCode code, Exception error) {
+    /** A dead letter to send, with its code (for the count once Kafka acknowledged it). */
+    private record Outgoing(ProducerRecord<byte[], byte[]> record, ErrorCode code) {
+    }
+
+    private Outgoing deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorCode code, Exception error) {
         LOG.warn("dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), code,
                 error.getMessage());
-        return DeadLetter.of(record, deadLetterTopic, STAGE, code, error, 1, clock.instant());
+        return new Outgoing(DeadLetter.of(record, deadLetterTopic, STAGE, code, error, 1, clock.instant()), code);
     }
 
     /**

@@ -53,15 +53,19 @@ public final class SinkMetrics {
                 .register(registry);
         this.queriesFailed = Counter.builder("triage.sink.queries.failed")
                 .description("Queries marked failed because their conversation was dead-lettered").register(registry);
-        for (ErrorCode code : List.of(ErrorCode.INVALID_PAYLOAD, ErrorCode.WRITE_REJECTED)) {
-            deadLettered.put(code, Counter.builder("triage.sink.records.dead.lettered").tag("code", code.name())
-                    .description("Records the sink dead-lettered, acknowledged by Kafka").register(registry));
+        for (ErrorCode code : List.of(ErrorCode.INVALID_PAYLOAD, ErrorCode.WRITE_REJECTED)) { // the codes it gives, shown at 0
+            deadLettered.put(code, deadLetterCounter(registry, code));
         }
     }
 
-    /** Counts a dead letter Kafka acknowledged; {@code code} is one of those the sink gives. */
+    /** Counts a dead letter Kafka acknowledged. */
     public void deadLettered(ErrorCode code) {
-        deadLettered.get(code).increment();
+        deadLettered.computeIfAbsent(code, c -> deadLetterCounter(registry, c)).increment();
+    }
+
+    private static Counter deadLetterCounter(MeterRegistry registry, ErrorCode code) {
+        return Counter.builder("triage.sink.records.dead.lettered").tag("code", code.name())
+                .description("Records the sink dead-lettered, acknowledged by Kafka").register(registry);
     }
 
     /**

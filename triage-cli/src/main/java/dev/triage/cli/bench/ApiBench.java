@@ -69,8 +69,11 @@ public final class ApiBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("triage-bench-api-");
         try (LocalStack stack = LocalStack.start(stackEnv(), new LocalStack.Options(0, 0, 0, dir,
                 new Faults().latencyMs(latencyMs)))) {
-            ApiReport report = measure(new ApiLoad(URI.create("http://localhost:" + stack.gatewayPort() + "/classify"),
-                    concurrency, REQUEST_TIMEOUT));
+            ApiReport report;
+            try (ApiLoad load = new ApiLoad(URI.create("http://localhost:" + stack.gatewayPort() + "/classify"),
+                    concurrency, REQUEST_TIMEOUT)) {
+                report = measure(load);
+            }
             System.out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
             return report.errors() == 0 ? 0 : 1;
         } finally {

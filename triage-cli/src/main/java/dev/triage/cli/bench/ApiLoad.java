@@ -34,7 +34,7 @@ import java.util.function.LongConsumer;
  * the moment it was due, so every request due during a stall carries its share of it.</li>
  * </ul>
  */
-final class ApiLoad {
+final class ApiLoad implements AutoCloseable {
 
     /** The status of one request ({@link #NO_ANSWER} when the connection failed) and its time. */
     record Sample(int status, long nanos) {
@@ -50,6 +50,8 @@ final class ApiLoad {
     private final URI uri;
     private final int concurrency;
     private final Duration timeout;
+    /** The closed loop's sender threads, kept until {@link #close()} so that their CPU time is still counted. */
+    private final ExecutorService senders;
 
     ApiLoad(URI uri, int concurrency, Duration timeout) {
         // HTTP/1.1 explicitly: the default would send an h2c upgrade header the gateway ignores
@@ -58,6 +60,12 @@ final class ApiLoad {
         this.uri = uri;
         this.concurrency = concurrency;
         this.timeout = timeout;
+        this.senders = Executors.newFixedThreadPool(concurrency, loadThreads());
+    }
+
+    @Override
+    public void close() {
+        senders.shutdownNow();
     }
 
     /**
@@ -69,9 +77,9 @@ final class ApiLoad {
         Sample[] samples = new Sample[bodies.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
-        List<Callable<Void>> senders = new ArrayList<>();
+        List<Callable<Void>> tasks = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
-            senders.add(() -> {
+            tasks.add(() -> {
                 for (int i = next.getAndIncrement(); i < samples.length; i = next.getAndIncrement()) {
                     samples[i] = send(bodies.get(i));
                     report(progress, finished.incrementAndGet());
@@ -79,15 +87,12 @@ final class ApiLoad {
                 return null;
             });
         }
-        ExecutorService threads = Executors.newFixedThreadPool(concurrency, loadThreads());
         try {
-            for (Future<Void> sender : threads.invokeAll(senders)) {
+            for (Future<Void> sender : senders.invokeAll(tasks)) {
                 sender.get();
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("a load thread failed: " + e.getCause(), e.getCause());
-        } finally {
-            threads.shutdownNow();
         }
         return Arrays.asList(samples);
     }

@@ -59,6 +59,7 @@ class ApiLoadIT {
 
     @AfterEach
     void stopServer() {
+        load.close();
         server.stop(0);
         oneAtATime.shutdownNow();
     }

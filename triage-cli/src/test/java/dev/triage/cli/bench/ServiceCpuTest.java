@@ -1,7 +1,11 @@
 package dev.triage.cli.bench;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,11 +65,12 @@ class ServiceCpuTest {
             }
         }, "triage-sink-live");
         live.start();
-        Thread.sleep(400);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> threads.getThreadCpuTime(live.getId()) >= 150_000_000L);
         Map<String, Long> byService = cpu.stop();
         live.interrupt();
 
-        assertThat(byService.get("sink")).isGreaterThan(100_000_000L);
+        assertThat(byService.get("sink")).isGreaterThanOrEqualTo(150_000_000L);
         assertThat(byService.get("jvm")).isGreaterThan(100_000_000L);
         assertThat(byService.keySet()).last().isEqualTo("jvm");
         assertThat(ServiceCpu.total(byService)).isGreaterThanOrEqualTo(byService.get("sink") + byService.get("jvm"));
