@@ -14,7 +14,7 @@ class BenchPipelineIT {
 
     @Test
     void theMeasuredQueriesAreTheOnesAfterTheWarmUpAndTheirCpuIsSplitByService() {
-        CliRun run = CliRun.of("bench", "pipeline", "--records", "300", "--warmup", "200", "--json");
+        CliRun run = CliRun.of("bench", "pipeline", "--records", "300", "--warmup", "200", "--rate", "200", "--json");
 
         assertThat(run.exit()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
@@ -22,6 +22,9 @@ class BenchPipelineIT {
         JsonNode report = Json.tree(lines.get(0).getBytes(StandardCharsets.UTF_8));
         assertThat(report.get("records").asInt()).isEqualTo(300);
         assertThat(report.get("warmup").asInt()).isEqualTo(200);
+        assertThat(report.get("rate_per_s").asDouble()).isEqualTo(200);
+        assertThat(report.get("seconds").asDouble()).as("100 at a time at 200/s: the last 100 are due at 1 s")
+                .isGreaterThanOrEqualTo(1.0);
         assertThat(report.get("records_per_s").asDouble()).isPositive();
         assertThat(report.get("p99_ms").asLong()).isGreaterThanOrEqualTo(report.get("p50_ms").asLong());
         assertThat(report.get("mongo_store_bytes_per_query").asLong()).isPositive();
@@ -29,5 +32,13 @@ class BenchPipelineIT {
         for (String service : List.of("relay", "classifier", "sink", "kafka", "mongodb", "llm-simulator")) {
             assertThat(byService.path(service).asDouble()).as(service + " in " + byService).isPositive();
         }
+    }
+
+    @Test
+    void aNegativeRateIsRefusedWithItsName() {
+        CliRun run = CliRun.of("bench", "pipeline", "--rate", "-1");
+
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("--rate");
     }
 }

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import dev.triage.cli.Progress;
 import dev.triage.cli.local.LocalStack;
+import dev.triage.core.config.ConfigException;
 import dev.triage.core.config.Env;
 import dev.triage.core.json.Json;
 import dev.triage.core.kafka.KafkaClients;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code triage bench pipeline}: the whole pipeline on the embedded stack with the simulator
@@ -47,6 +49,7 @@ import java.util.concurrent.Callable;
 public final class PipelineBench implements Callable<Integer> {
 
     private static final int CHUNK = 1000;
+    private static final int PACED_CHUNK = 100;
 
     @Option(names = "--records", defaultValue = "20000", description = "Queries (default ${DEFAULT-VALUE}).")
     int records;
@@ -55,6 +58,12 @@ public final class PipelineBench implements Callable<Integer> {
             description = "Queries put through the pipeline first and not counted (default ${DEFAULT-VALUE}: a cold start,"
                     + " with the JIT compiling on the same cores; 5000 for steady-state numbers).")
     int warmup;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Queries inserted per second, 100 at a time, each stamped when it was due (default ${DEFAULT-VALUE}:"
+                    + " all at once). Below the pipeline's capacity, the first and last windows then show whether it"
+                    + " stays as fast as history grows.")
+    double rate;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -70,6 +79,10 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (records < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0 || !(rate >= 0)) {
+            throw new ConfigException("--records and --concurrency must be >= 1, --latency-ms, --warmup and --rate >= 0,"
+                    + " were " + records + ", " + concurrency + ", " + latencyMs + ", " + warmup + ", " + rate);
+        }
         Path dir = Files.createTempDirectory("triage-bench-pipeline-");
         Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama", "CACHE_MAX_ENTRIES", "0", // every record meets the model
                 "MAX_CONCURRENT", String.valueOf(concurrency)));
@@ -85,6 +98,7 @@ public final class PipelineBench implements Callable<Integer> {
             }
             Map<String, Object> out = pipeline(queries, results, "measured", records, warmup);
             out.put("warmup", warmup);
+            out.put("rate_per_s", rate > 0 ? rate : null);
             long storeBytes = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
             out.put("mongo_store_mb", round(storeBytes / 1e6));
             out.put("mongo_store_bytes_per_query", storeBytes / (warmup + records));
@@ -113,10 +127,18 @@ public final class PipelineBench implements Callable<Integer> {
                                          String phase, int count, int before) throws InterruptedException {
         ServiceCpu cpu = ServiceCpu.start();
         long started = System.nanoTime();
-        for (int i = 0; i < count; i += CHUNK) {
+        long startedMillis = System.currentTimeMillis();
+        boolean paced = rate > 0 && phase.equals("measured");
+        int chunk = paced ? PACED_CHUNK : CHUNK;
+        for (int i = 0; i < count; i += chunk) {
             List<Document> docs = new ArrayList<>();
             Date now = new Date();
-            for (int j = i; j < Math.min(count, i + CHUNK); j++) {
+            if (paced) { // stamped when due, so a late insert counts its lateness (no coordinated omission)
+                long dueNanos = started + (long) (i * 1e9 / rate);
+                TimeUnit.NANOSECONDS.sleep(dueNanos - System.nanoTime());
+                now = new Date(startedMillis + (long) (i * 1000 / rate));
+            }
+            for (int j = i; j < Math.min(count, i + chunk); j++) {
                 docs.add(new Document("text", "Order " + j + " has not arrived, I want a refund")
                         .append("processed", false).append("inserted_at", now).append("bench_phase", phase));
             }
