@@ -6,7 +6,13 @@ import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -36,20 +42,30 @@ final class DurableH2Backend extends OplogH2Backend {
      */
     static final int RETENTION_MILLIS = 2_000;
 
+    /** Below this share of live data in a file of at least {@link #COMPACT_MIN_BYTES}, it is compacted when opened and when closed. */
+    static final double COMPACT_BELOW_LIVE_SHARE = 0.5;
+    static final long COMPACT_MIN_BYTES = 8_000_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DurableH2Backend.class);
+
+    private final Path file;
     private final MVStore store;
     private final ReentrantReadWriteLock commandsAndCommits;
     private final StoreCommitter committer;
 
-    private DurableH2Backend(MVStore store, ReentrantReadWriteLock commandsAndCommits, long oplogEntries) {
+    private DurableH2Backend(Path file, MVStore store, ReentrantReadWriteLock commandsAndCommits, long oplogEntries) {
         super(store, oplogEntries);
+        this.file = file;
         this.store = store;
         this.commandsAndCommits = commandsAndCommits;
         store.commit();
         this.committer = new StoreCommitter(store, commandsAndCommits.writeLock());
     }
 
-    /** Opens (or creates) the store in {@code file}. */
+    /** Opens (or creates) the store in {@code file}, compacted first if most of it is free space. */
     static DurableH2Backend open(Path file, long oplogEntries) {
+        MVStoreTool.compactCleanUp(file.toString()); // what a compaction killed half way left
+        compactIfMostlyFree(file);
         MVStore store = new MVStore.Builder()
                 .fileName(file.toString())
                 .autoCommitDisabled()        // no background commits
@@ -57,7 +73,7 @@ final class DurableH2Backend extends OplogH2Backend {
                 .open();
         store.setRetentionTime(RETENTION_MILLIS);
         try {
-            return new DurableH2Backend(store, new ReentrantReadWriteLock(), oplogEntries);
+            return new DurableH2Backend(file, store, new ReentrantReadWriteLock(), oplogEntries);
         } catch (RuntimeException e) {
             try {
                 store.close();
@@ -131,6 +147,38 @@ final class DurableH2Backend extends OplogH2Backend {
             super.close();
         } finally {
             commandsAndCommits.writeLock().unlock();
+        }
+        compactIfMostlyFree(file);
+    }
+
+    /**
+     * Rewrites the file with its live data only (H2's offline compaction: into a new file, then an
+     * atomic rename) when less than {@link #COMPACT_BELOW_LIVE_SHARE} of it is live. While the store
+     * is open, the {@link StoreCommitter} lets freed space be reused, but the file never gets shorter
+     * than the largest it was: 20,000 queries left 165 MB of file around 57 MB of live data, which
+     * this takes back in about a second.
+     */
+    static void compactIfMostlyFree(Path file) {
+        long before = sizeOf(file);
+        if (before < COMPACT_MIN_BYTES) {
+            return;
+        }
+        double live;
+        try (MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open()) {
+            live = store.getFillRate() / 100.0 * store.getFileStore().getChunksFillRate() / 100.0;
+        }
+        if (live < COMPACT_BELOW_LIVE_SHARE) {
+            MVStoreTool.compact(file.toString(), false);
+            LOG.info("compacted the embedded MongoDB store {}: {} MB -> {} MB", file, before / 1_000_000, sizeOf(file) / 1_000_000);
+        }
+    }
+
+    /** The file's size, 0 when there is none yet. */
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + file, e);
         }
     }
 }

@@ -28,6 +28,9 @@ class BenchPipelineIT {
         assertThat(report.get("records_per_s").asDouble()).isPositive();
         assertThat(report.get("p99_ms").asLong()).isGreaterThanOrEqualTo(report.get("p50_ms").asLong());
         assertThat(report.get("mongo_store_bytes_per_query").asLong()).isPositive();
+        assertThat(report.get("mongo_store_bytes_per_query_at_rest").asLong()).isPositive();
+        assertThat(report.get("data_dir_bytes_per_query_at_rest").asLong())
+                .isGreaterThan(report.get("mongo_store_bytes_per_query_at_rest").asLong());
         JsonNode byService = report.get("cpu_ms_per_record_by_service");
         for (String service : List.of("relay", "classifier", "sink", "kafka", "mongodb", "llm-simulator")) {
             assertThat(byService.path(service).asDouble()).as(service + " in " + byService).isPositive();

@@ -21,6 +21,7 @@ import org.bson.Document;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,30 +87,37 @@ public final class PipelineBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("triage-bench-pipeline-");
         Env env = Env.load().with(Map.of("LLM_PROVIDER", "ollama", "CACHE_MAX_ENTRIES", "0", // every record meets the model
                 "MAX_CONCURRENT", String.valueOf(concurrency)));
-        try (LocalStack stack = LocalStack.start(env, new LocalStack.Options(0, 0, 0, dir, new Faults().latencyMs(latencyMs)));
-             MongoClient client = MongoClients.create(stack.mongoUri())) {
-            var db = client.getDatabase(stack.mongo().database());
-            double rawMongo = rawMongo(db.getCollection("bench_raw"));
-            double rawKafka = rawKafka(stack.kafkaSettings(env));
-            MongoCollection<Document> queries = db.getCollection(stack.mongo().queriesCollection());
-            MongoCollection<Document> results = db.getCollection(stack.mongo().resultsCollection());
-            if (warmup > 0) {
-                pipeline(queries, results, "warmup", warmup, 0);
+        try {
+            Map<String, Object> out;
+            try (LocalStack stack = LocalStack.start(env, new LocalStack.Options(0, 0, 0, dir, new Faults().latencyMs(latencyMs)));
+                 MongoClient client = MongoClients.create(stack.mongoUri())) {
+                var db = client.getDatabase(stack.mongo().database());
+                double rawMongo = rawMongo(db.getCollection("bench_raw"));
+                double rawKafka = rawKafka(stack.kafkaSettings(env));
+                MongoCollection<Document> queries = db.getCollection(stack.mongo().queriesCollection());
+                MongoCollection<Document> results = db.getCollection(stack.mongo().resultsCollection());
+                if (warmup > 0) {
+                    pipeline(queries, results, "warmup", warmup, 0);
+                }
+                out = pipeline(queries, results, "measured", records, warmup);
+                out.put("warmup", warmup);
+                out.put("rate_per_s", rate > 0 ? rate : null);
+                long storeBytes = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
+                out.put("mongo_store_mb", round(storeBytes / 1e6));
+                out.put("mongo_store_bytes_per_query", storeBytes / (warmup + records));
+                out.put("raw_mongo_per_s", round(rawMongo));
+                out.put("raw_kafka_per_s", round(rawKafka));
+                out.put("fraction_of_raw", Math.round(records / (double) out.get("seconds") / Math.min(rawMongo, rawKafka) * 1000) / 1000.0);
+                if (latencyMs > 0) {
+                    double bound = concurrency * 1000.0 / latencyMs;
+                    out.put("concurrency_over_latency_per_s", round(bound));
+                    out.put("fraction_of_bound", Math.round(records / (double) out.get("seconds") / bound * 1000) / 1000.0);
+                }
             }
-            Map<String, Object> out = pipeline(queries, results, "measured", records, warmup);
-            out.put("warmup", warmup);
-            out.put("rate_per_s", rate > 0 ? rate : null);
-            long storeBytes = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
-            out.put("mongo_store_mb", round(storeBytes / 1e6));
-            out.put("mongo_store_bytes_per_query", storeBytes / (warmup + records));
-            out.put("raw_mongo_per_s", round(rawMongo));
-            out.put("raw_kafka_per_s", round(rawKafka));
-            out.put("fraction_of_raw", Math.round(records / (double) out.get("seconds") / Math.min(rawMongo, rawKafka) * 1000) / 1000.0);
-            if (latencyMs > 0) {
-                double bound = concurrency * 1000.0 / latencyMs;
-                out.put("concurrency_over_latency_per_s", round(bound));
-                out.put("fraction_of_bound", Math.round(records / (double) out.get("seconds") / bound * 1000) / 1000.0);
-            }
+            // at rest: the stack closed, as a user finds data/local after stopping `triage local`
+            long mongoClosed = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
+            out.put("mongo_store_bytes_per_query_at_rest", mongoClosed / (warmup + records));
+            out.put("data_dir_bytes_per_query_at_rest", sizeOf(dir) / (warmup + records));
             print(out);
         } finally {
             try (var paths = Files.walk(dir)) {
@@ -236,6 +244,12 @@ public final class PipelineBench implements Callable<Integer> {
                 consumed += consumer.poll(Duration.ofMillis(100)).count();
             }
             return records / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 
