@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code triage bench pipeline}: the whole pipeline on the embedded stack with the simulator
- * answering at once (or after {@code --latency-ms}). Inserts N queries into MongoDB (1,000 per bulk insert, each stamped), waits
+ * answering at once (or after {@code --latency-ms}). After {@code --warmup} uncounted queries,
+ * inserts N queries into MongoDB (1,000 per bulk insert, or 100 at a time at {@code --rate}, each stamped), waits
  * until the sink marked them all processed, and reports the insert-to-result throughput and the
  * per-record latency (the sink's {@code updated_at} minus the insert stamp). Every query is inserted
  * up front without waiting for results, and its latency runs from the stamp taken just before its
@@ -97,9 +98,9 @@ public final class PipelineBench implements Callable<Integer> {
                 MongoCollection<Document> queries = db.getCollection(stack.mongo().queriesCollection());
                 MongoCollection<Document> results = db.getCollection(stack.mongo().resultsCollection());
                 if (warmup > 0) {
-                    pipeline(queries, results, "warmup", warmup, 0);
+                    pipeline(queries, results, "warmup", warmup, 0, 0);
                 }
-                out = pipeline(queries, results, "measured", records, warmup);
+                out = pipeline(queries, results, "measured", records, warmup, rate);
                 out.put("warmup", warmup);
                 out.put("rate_per_s", rate > 0 ? rate : null);
                 long storeBytes = Files.size(dir.resolve("mongo").resolve("mongo.mv"));
@@ -129,22 +130,23 @@ public final class PipelineBench implements Callable<Integer> {
 
     /**
      * Puts {@code count} queries, marked {@code bench_phase: phase}, through the pipeline, after
-     * {@code before} queries already processed; what it measured of them.
+     * {@code before} queries already processed, all at once or {@code perSecond} a second; what it
+     * measured of them.
      */
     private Map<String, Object> pipeline(MongoCollection<Document> queries, MongoCollection<Document> results,
-                                         String phase, int count, int before) throws InterruptedException {
+                                         String phase, int count, int before, double perSecond) throws InterruptedException {
         ServiceCpu cpu = ServiceCpu.start();
         long started = System.nanoTime();
         long startedMillis = System.currentTimeMillis();
-        boolean paced = rate > 0 && phase.equals("measured");
+        boolean paced = perSecond > 0;
         int chunk = paced ? PACED_CHUNK : CHUNK;
         for (int i = 0; i < count; i += chunk) {
             List<Document> docs = new ArrayList<>();
             Date now = new Date();
             if (paced) { // stamped when due, so a late insert counts its lateness (no coordinated omission)
-                long dueNanos = started + (long) (i * 1e9 / rate);
+                long dueNanos = started + (long) (i * 1e9 / perSecond);
                 TimeUnit.NANOSECONDS.sleep(dueNanos - System.nanoTime());
-                now = new Date(startedMillis + (long) (i * 1000 / rate));
+                now = new Date(startedMillis + (long) (i * 1000 / perSecond));
             }
             for (int j = i; j < Math.min(count, i + chunk); j++) {
                 docs.add(new Document("text", "Order " + j + " has not arrived, I want a refund")
