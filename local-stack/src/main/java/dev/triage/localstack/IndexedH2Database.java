@@ -24,7 +24,9 @@ import java.util.List;
 final class IndexedH2Database extends H2Database {
 
     private static final Field STORE;
-    private static final String BYTE_KEYS = "#bytes";
+    private static final String INDEX_KEYS = "#bson";
+    /** The index maps of earlier versions: keys Java-serialised. */
+    private static final String JAVA_KEYS = "#bytes";
 
     static {
         try {
@@ -51,17 +53,24 @@ final class IndexedH2Database extends H2Database {
     }
 
     /**
-     * A {@link ByteKeyUniqueIndex} in its own map; the keys of a stock index map of an older data
-     * directory are moved into it once, and the old map is removed.
+     * A {@link ByteKeyUniqueIndex} in its own map. The entries of an index map an older data
+     * directory holds (the stock one keyed by {@link KeyValue}, or the Java-serialised keys of an
+     * earlier {@code #bytes} map) are moved into it once, and the old map is removed.
      */
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
         MVStore store = store();
         String stock = stockIndexMap(collectionName, indexName);
-        MVMap<byte[], Object> map = store.openMap(stock + BYTE_KEYS);
+        MVMap<byte[], Object> map = store.openMap(stock + INDEX_KEYS,
+                new MVMap.Builder<byte[], Object>().valueType(BsonValueType.INSTANCE));
         if (store.hasMap(stock)) {
             MVMap<KeyValue, Object> old = store.openMap(stock);
             old.forEach((key, position) -> map.putIfAbsent(ByteKeyUniqueIndex.bytes(key), position));
+            store.removeMap(old);
+        }
+        if (store.hasMap(stock + JAVA_KEYS)) {
+            MVMap<byte[], Object> old = store.openMap(stock + JAVA_KEYS);
+            old.forEach((key, position) -> map.putIfAbsent(ByteKeyUniqueIndex.bytes(ByteKeyUniqueIndex.keyValue(key)), position));
             store.removeMap(old);
         }
         return new ByteKeyUniqueIndex(map, indexName, keys, sparse);
@@ -71,7 +80,7 @@ final class IndexedH2Database extends H2Database {
     protected void dropIndex(MongoCollection<Object> collection, String indexName) {
         super.dropIndex(collection, indexName);
         MVStore store = store();
-        String name = stockIndexMap(collection.getCollectionName(), indexName) + BYTE_KEYS;
+        String name = stockIndexMap(collection.getCollectionName(), indexName) + INDEX_KEYS;
         if (store.hasMap(name)) {
             store.removeMap(name);
         }

@@ -12,6 +12,8 @@ import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +100,43 @@ class IndexedQueriesIT {
             assertThat(c.countDocuments()).isEqualTo(50);
             assertThat(ids(c, Filters.eq("query_id", "q7"))).containsExactly(7);
             assertThat(ids(c, Filters.eq("_id", 8))).containsExactly(8);
+            assertThatThrownBy(() -> c.insertOne(new Document("_id", 100).append("query_id", "q3")))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            assertThatThrownBy(() -> c.insertOne(new Document("_id", 3)))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+        }
+    }
+
+    @Test
+    void aDataDirectoryWhoseIndexKeysWereJavaSerialisedIsReadWithItsIndexes() {
+        Path data = dir.resolve("mongo");
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> c = client.getDatabase("db").getCollection("results");
+            c.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true));
+            c.insertMany(IntStream.range(0, 50).mapToObj(i -> new Document("_id", i).append("query_id", "q" + i)).toList());
+        }
+        // as the previous version wrote them: maps named #bytes, keys Java-serialised, positions by H2's default type
+        try (MVStore store = MVStore.open(data.resolve("mongo.mv").toString())) {
+            for (String name : List.copyOf(store.getMapNames())) {
+                if (name.endsWith("#bson")) {
+                    MVMap<byte[], Object> current = store.openMap(name,
+                            new MVMap.Builder<byte[], Object>().valueType(BsonValueType.INSTANCE));
+                    MVMap<byte[], Object> earlier = store.openMap(name.replace("#bson", "#bytes"));
+                    current.forEach((key, position) ->
+                            earlier.put(ByteKeyUniqueIndex.javaBytes(ByteKeyUniqueIndex.keyValue(key)), position));
+                    store.removeMap(current);
+                }
+            }
+            assertThat(store.getMapNames()).anyMatch(name -> name.endsWith("#bytes")).noneMatch(name -> name.endsWith("#bson"));
+        }
+
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> c = client.getDatabase("db").getCollection("results");
+            assertThat(c.countDocuments()).isEqualTo(50);
+            assertThat(ids(c, Filters.eq("query_id", "q7"))).containsExactly(7);
+            assertThat(ids(c, Filters.and(Filters.eq("_id", 8), Filters.eq("query_id", "q8")))).containsExactly(8);
             assertThatThrownBy(() -> c.insertOne(new Document("_id", 100).append("query_id", "q3")))
                     .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
             assertThatThrownBy(() -> c.insertOne(new Document("_id", 3)))
