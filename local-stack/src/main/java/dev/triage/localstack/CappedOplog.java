@@ -3,14 +3,15 @@ package dev.triage.localstack;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractCursor;
 import de.bwaldvogel.mongo.backend.Cursor;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.CursorNotFoundException;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
-import de.bwaldvogel.mongo.oplog.OplogCursor;
 import de.bwaldvogel.mongo.oplog.OplogPosition;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -36,8 +37,10 @@ import java.util.stream.StreamSupport;
  * (286), as a real server does once its oplog rolled over, and a client falls back to what it does
  * then (the relay: a catch-up scan). Nothing dropped is ever skipped silently.
  *
- * <p>Change events have the shape mongo-java-server gives them (no {@code updateDescription}, see
- * the relay's {@code UpdateDecision}); a resume after the collection was dropped is not invalidated.
+ * <p>A change stream's position is how far it has read, other collections' entries included, and
+ * answers report it as {@code postBatchResumeToken}, as a replica set does. Change events have the
+ * shape mongo-java-server gives them (no {@code updateDescription}, see the relay's
+ * {@code UpdateDecision}); a resume after the collection was dropped is not invalidated.
  * Appends are serialised (one lock), so timestamps and keys increase together.
  */
 final class CappedOplog implements Oplog {
@@ -101,11 +104,30 @@ final class CappedOplog implements Oplog {
 
     @Override
     public Cursor createCursor(Document changeStream, String namespace, Aggregation aggregation) {
-        OplogPosition start = start(changeStream);
-        Cursor cursor = new OplogCursor(cursors.generateCursorId(),
-                position -> read(position, namespace, changeStream, aggregation), start);
+        Cursor cursor = new ChangeStreamCursor(cursors.generateCursorId(), start(changeStream), namespace, changeStream,
+                aggregation);
         cursors.add(cursor);
         return cursor;
+    }
+
+    /**
+     * Adds {@code postBatchResumeToken} to the cursor of an {@code aggregate} or {@code getMore}
+     * answer of a change stream, as a replica set does: the position the stream has read up to,
+     * events of other collections included, which a driver keeps as its resume token once it has
+     * handed out the batch. A stream on a quiet collection therefore resumes from a recent point,
+     * not from its last event, which the capped history may have dropped meanwhile.
+     */
+    static Document withPostBatchResumeToken(Document answer, CursorRegistry cursors) {
+        if (answer.get("cursor") instanceof Document cursor && cursor.get("id") instanceof Long id && id != 0) {
+            try {
+                if (cursors.getCursor(id) instanceof ChangeStreamCursor stream) {
+                    cursor.put("postBatchResumeToken", stream.resumeToken());
+                }
+            } catch (CursorNotFoundException e) {
+                // closed meanwhile: the answer has no position to add
+            }
+        }
+        return answer;
     }
 
     private OplogPosition start(Document changeStream) {
@@ -134,30 +156,81 @@ final class CappedOplog implements Oplog {
         }
     }
 
-    private Stream<Document> read(OplogPosition position, String namespace, Document changeStream, Aggregation aggregation) {
-        // a reader that fell behind the cap must fail as on a replica set, never skip what was dropped
-        long at = value(position);
-        boolean inclusive = new OplogPosition(new BsonTimestamp(at)).isAfter(position);
-        requireHistory(inclusive ? at - 1 : at, meta.get(FLOOR));
-        String commands = namespace.substring(0, namespace.indexOf('.')) + ".$cmd";
-        org.h2.mvstore.Cursor<Long, Document> from = entries.cursor(value(position));
-        Iterator<Document> values = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return from.hasNext();
-            }
+    /**
+     * A change stream's cursor. Its position is how far it has read the oplog, every collection's
+     * entries included, so each batch reads only what was appended since the last one, however long
+     * the watched collection was quiet; and it is the stream's {@code postBatchResumeToken}.
+     */
+    private final class ChangeStreamCursor extends AbstractCursor {
 
-            @Override
-            public Document next() {
-                from.next();
-                return from.getValue();
+        private final String namespace;
+        private final String commands;
+        private final Document changeStream;
+        private final Aggregation aggregation;
+        /** Read up to here: exclusive, or inclusive for a stream started at an operation time and not read yet. */
+        private OplogPosition position;
+
+        ChangeStreamCursor(long id, OplogPosition position, String namespace, Document changeStream,
+                           Aggregation aggregation) {
+            super(id);
+            this.position = position;
+            this.namespace = namespace;
+            this.commands = namespace.substring(0, namespace.indexOf('.')) + ".$cmd";
+            this.changeStream = changeStream;
+            this.aggregation = aggregation;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return false;
+        }
+
+        /**
+         * The next events, at most {@code limit} (0: all there are). Without a full batch the
+         * position moves past every entry read; with one, to its last event, as the entries behind
+         * it may hold more.
+         */
+        @Override
+        public List<Document> takeDocuments(int limit) {
+            // a reader that fell behind the cap must fail as on a replica set, never skip what was dropped
+            long from = value(position);
+            boolean inclusive = new OplogPosition(new BsonTimestamp(from)).isAfter(position);
+            requireHistory(inclusive ? from - 1 : from, meta.get(FLOOR));
+            org.h2.mvstore.Cursor<Long, Document> entriesFrom = entries.cursor(from);
+            long[] read = {-1};
+            Iterator<Document> values = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return entriesFrom.hasNext();
+                }
+
+                @Override
+                public Document next() {
+                    read[0] = entriesFrom.next();
+                    return entriesFrom.getValue();
+                }
+            };
+            OplogPosition after = position;
+            Stream<Document> events = StreamSupport.stream(Spliterators.spliteratorUnknownSize(values, 0), false)
+                    .filter(e -> new OplogPosition((BsonTimestamp) e.get("ts")).isAfter(after))
+                    .filter(e -> namespace.equals(e.get("ns")) || commands.equals(e.get("ns")))
+                    .map(e -> event(e, changeStream));
+            events = aggregation.runStagesAsStream(events);
+            List<Document> batch = (limit > 0 ? events.limit(limit) : events).toList();
+            if (limit > 0 && batch.size() == limit) {
+                position = OplogPosition.fromDocument((Document) batch.get(batch.size() - 1).get("_id"));
+            } else if (read[0] >= from) {
+                position = new OplogPosition(new BsonTimestamp(read[0]));
             }
-        };
-        Stream<Document> events = StreamSupport.stream(Spliterators.spliteratorUnknownSize(values, 0), false)
-                .filter(e -> new OplogPosition((BsonTimestamp) e.get("ts")).isAfter(position))
-                .filter(e -> namespace.equals(e.get("ns")) || commands.equals(e.get("ns")))
-                .map(e -> event(e, changeStream));
-        return aggregation.runStagesAsStream(events);
+            return batch;
+        }
+
+        /** Where a stream resumed with this token goes on: after the last entry read. */
+        Document resumeToken() {
+            long at = value(position);
+            boolean inclusive = new OplogPosition(new BsonTimestamp(at)).isAfter(position);
+            return new Document("_data", Long.toHexString(inclusive ? at - 1 : at));
+        }
     }
 
     private Document event(Document entry, Document changeStream) {

@@ -55,7 +55,9 @@ class OplogH2Backend extends H2Backend {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return ClientCompatibility.handle(channel, database, command, query, super::handleCommand, getClock());
+        Document answer = ClientCompatibility.handle(channel, database, command, query, super::handleCommand, getClock());
+        return command.equalsIgnoreCase("aggregate") || command.equalsIgnoreCase("getMore")
+                ? CappedOplog.withPostBatchResumeToken(answer, getCursorRegistry()) : answer;
     }
 
     @Override

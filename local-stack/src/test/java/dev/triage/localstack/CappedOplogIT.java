@@ -123,6 +123,62 @@ class CappedOplogIT {
         }
     }
 
+    /**
+     * A stream on a quiet collection reads past the other collections' entries (each batch only what
+     * is new) and reports how far with {@code postBatchResumeToken}, which the driver keeps as its
+     * resume token: it resumes from there after the history of its last event rolled over.
+     */
+    @Test
+    void aQuietStreamReadsPastOtherCollectionsAndItsResumeTokenFollows() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(0, 50);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> queries = client.getDatabase("db").getCollection("queries");
+            MongoCollection<Document> other = client.getDatabase("db").getCollection("other");
+            BsonDocument lastEvent;
+            BsonDocument position;
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = watch(queries, null)) {
+                insert(queries, 0, 1);
+                lastEvent = next(stream, 1).get(0).getResumeToken();
+                for (int i = 0; i < 10; i++) { // 200 entries elsewhere, 20 between reads: 4 times the cap
+                    other.insertMany(IntStream.range(i * 20, i * 20 + 20).mapToObj(n -> new Document("_id", n)).toList());
+                    assertThat(stream.tryNext()).isNull();
+                }
+                position = stream.getResumeToken();
+            }
+            assertThat(position).isNotEqualTo(lastEvent);
+            assertThat(Long.parseLong(position.getString("_data").getValue(), 16))
+                    .isGreaterThan(Long.parseLong(lastEvent.getString("_data").getValue(), 16));
+            assertThatThrownBy(() -> watch(queries, lastEvent)).as("the last event's own token is history now")
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(286));
+            queries.insertOne(new Document("_id", 1000));
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> resumed = watch(queries, position)) {
+                assertThat(next(resumed, 1).get(0).getDocumentKey().getInt32("_id").getValue()).isEqualTo(1000);
+                assertThat(resumed.tryNext()).isNull();
+            }
+        }
+    }
+
+    /** A full batch stops at its last event: a resume from the token of the batch goes on with the next. */
+    @Test
+    void aFullBatchResumesAfterItsLastEvent() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory(0, 1000);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> queries = client.getDatabase("db").getCollection("queries");
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = queries.watch().batchSize(2).cursor()) {
+                insert(queries, 0, 5);
+                List<ChangeStreamDocument<Document>> first = next(stream, 2);
+                BsonDocument token = stream.getResumeToken();
+                assertThat(token).isEqualTo(first.get(1).getResumeToken());
+                try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> resumed = watch(queries, token)) {
+                    assertThat(next(resumed, 3)).extracting(e -> e.getDocumentKey().getInt32("_id").getValue())
+                            .containsExactly(2, 3, 4);
+                }
+                assertThat(next(stream, 3)).extracting(e -> e.getDocumentKey().getInt32("_id").getValue())
+                        .containsExactly(2, 3, 4);
+            }
+        }
+    }
+
     @Test
     void theOplogIsCommittedWithTheDataAndSurvivesARestart() {
         Path data = dir.resolve("mongo");

@@ -46,7 +46,7 @@ class RelayRecoveryIT {
     @BeforeEach
     void start(TestInfo test, @TempDir Path mongoDir) {
         String name = test.getTestMethod().orElseThrow().getName();
-        stack = name.contains("RolledOut") ? new RelayTestStack(kafka.bootstrapServers(), name, 60)
+        stack = name.contains("RolledOut") || name.contains("Quiet") ? new RelayTestStack(kafka.bootstrapServers(), name, 60)
                 : new RelayTestStack(kafka.bootstrapServers(), name, name.contains("Restart") ? mongoDir : null);
     }
 
@@ -122,6 +122,38 @@ class RelayRecoveryIT {
         insert(5, 200); // 195 entries: a 60-entry oplog rolls over
         stack.gateway(Duration.ofSeconds(30));
         stack.awaitDistinct(200, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Other collections' writes roll the capped oplog over many times while {@code queries} is quiet:
+     * the relay's stream reads past them and its saved position follows (the post-batch token), so
+     * neither the running stream nor a new gateway loses its place, and nothing is published twice by
+     * a catch-up scan. (Before, the position stayed at the stream's last event: the stream failed
+     * with ChangeStreamHistoryLost and the relay re-published every unprocessed query.)
+     */
+    @Test
+    void aRelayOnAQuietCollectionKeepsItsPlaceWhileOtherCollectionsRollTheOplogOver() throws Exception {
+        GatewayService first = stack.gateway(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> relayCheck(first).equals("ok"));
+        insert(0, 5);
+        stack.awaitDistinct(5, Duration.ofSeconds(30));
+        var results = stack.client.getDatabase("relay").getCollection("results");
+        for (int slice = 0; slice < 15; slice++) { // 300 entries elsewhere, 20 at a time: the 60-entry oplog rolls over 5 times
+            int from = slice * 20;
+            results.insertMany(IntStream.range(from, from + 20).mapToObj(i -> new Document("_id", "r-" + i)).toList());
+            Thread.sleep(300); // the relay reads (every 100 ms when idle) and saves its position (every second)
+        }
+        Thread.sleep(1500);
+        assertThat(relayCheck(first)).isEqualTo("ok");
+        first.close();
+
+        GatewayService second = stack.gateway(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> relayCheck(second).equals("ok"));
+        insert(5, 6);
+        stack.awaitDistinct(6, Duration.ofSeconds(30));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> relayCheck(second).equals("ok"));
+        assertThat(stack.publishedKeyCounts(Duration.ofSeconds(30))).hasSize(6)
+                .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
     }
 
     private static String relayCheck(GatewayService gateway) throws Exception {
