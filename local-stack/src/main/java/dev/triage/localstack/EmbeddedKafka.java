@@ -100,7 +100,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
-                Map.entry("num.partitions", "3")));
+                Map.entry("num.partitions", "3"),
+                // segments that retention, a purge (the statistics stream's repartition topics) or
+                // compaction left behind are deleted within a minute rather than five
+                Map.entry("log.retention.check.interval.ms", "60000")));
         return p;
     }
 

@@ -2,6 +2,7 @@ package dev.triage.classifier.stats;
 
 import dev.triage.core.kafka.KafkaSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,6 +30,10 @@ public final class StatsService implements AutoCloseable {
      * counts too low for the current buckets.
      */
     public static final String APPLICATION_ID = "triage-stats-v2";
+
+    /** Segments of the repartition topics and counts changelogs: 1 MiB, or 10 minutes, whichever is first. */
+    static final int INTERNAL_SEGMENT_BYTES = 1 << 20;
+    static final long INTERNAL_SEGMENT_MS = Duration.ofMinutes(10).toMillis();
 
     private static final Logger LOG = LoggerFactory.getLogger(StatsService.class);
 
@@ -71,6 +76,13 @@ public final class StatsService implements AutoCloseable {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Internal topics in small segments: a repartition topic's records are deleted (purged) once
+        // committed, and a counts changelog keeps only each bucket's latest value, but a broker frees
+        // the disk only segment by segment, and never the active one: with the defaults (50 MB for
+        // repartition topics, the broker's 1 GB for changelogs) a laptop's stack kept every record.
+        // The results changelog, which keeps an entry per query anyway, sets larger ones (StatsTopology).
+        props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), INTERNAL_SEGMENT_BYTES);
+        props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), INTERNAL_SEGMENT_MS);
         // Transactions v2 add a partition to the transaction with its first batch. Right after a
         // commit that batch may be refused with CONCURRENT_TRANSACTIONS (the previous transaction's
         // markers are still being written) and retried; with more requests in flight, the later

@@ -2,6 +2,7 @@ package dev.triage.classifier.stats;
 
 import dev.triage.core.json.Json;
 import dev.triage.core.model.StatCount;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,6 +52,13 @@ public final class StatsTopology {
     /** The bucket sizes, by their name in {@link StatCount#window()}; built in this order, which names the nodes. */
     static final List<Window> WINDOWS = List.of(new Window("1m", Duration.ofMinutes(1)), new Window("1h", Duration.ofHours(1)));
 
+    /**
+     * The results changelog keeps an entry per query, so it is not cut into the small segments of
+     * the other internal topics (StatsService): 64 MiB ones, rolled at least weekly (the broker's
+     * default), where its compaction drops the results that were replaced.
+     */
+    static final Map<String, String> RESULTS_CHANGELOG = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(64 << 20),
+            TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()));
     private static final Serde<CountedResult> RESULT = json(CountedResult.class);
     private static final Serde<BucketCounts> COUNTS = json(BucketCounts.class);
 
@@ -74,7 +83,8 @@ public final class StatsTopology {
                         .withValueSerde(RESULT))
                 .groupByKey()
                 .reduce(StatsTopology::newer, Named.as(RESULTS_STORE), Materialized.<String, CountedResult,
-                        KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE).withKeySerde(Serdes.String()).withValueSerde(RESULT));
+                        KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE).withKeySerde(Serdes.String()).withValueSerde(RESULT)
+                        .withLoggingEnabled(RESULTS_CHANGELOG));
         WINDOWS.forEach(window -> count(latest, window.name(), window.size(), stats));
     }
 

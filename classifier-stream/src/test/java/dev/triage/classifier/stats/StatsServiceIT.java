@@ -15,10 +15,15 @@ import dev.triage.core.model.Source;
 import dev.triage.core.model.StatCount;
 import dev.triage.localstack.EmbeddedKafka;
 import dev.triage.localstack.testing.KafkaTestClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +124,31 @@ class StatsServiceIT {
                 .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
                         && e.getFormattedMessage().startsWith("Skipping record"))
                 .isEmpty();
+    }
+
+    /**
+     * The internal topics are created in small segments, so that the broker can free what a purge
+     * or a compaction dropped; the results changelog, an entry per query, in larger ones.
+     */
+    @Test
+    void internalTopicsAreCutInSegmentsTheBrokerCanFree() throws Exception {
+        Map<String, String> small = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1048576", TopicConfig.SEGMENT_MS_CONFIG, "600000");
+        Map<String, Map<String, String>> expected = Map.of(
+                "stats-it-stats-results-repartition", small,
+                "stats-it-stats-bucket-1m-repartition", small,
+                "stats-it-stats-bucket-1h-repartition", small,
+                "stats-it-stats-counts-1m-changelog", small,
+                "stats-it-stats-counts-1h-changelog", small,
+                "stats-it-stats-results-changelog", Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "67108864",
+                        TopicConfig.SEGMENT_MS_CONFIG, "604800000"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            await().atMost(WAIT).until(() -> admin.listTopics().names().get().containsAll(expected.keySet()));
+            Map<ConfigResource, Config> configs = admin.describeConfigs(expected.keySet().stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get();
+            expected.forEach((topic, settings) -> settings.forEach((name, value) ->
+                    assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)).get(name).value())
+                            .as(topic + " " + name).isEqualTo(value)));
+        }
     }
 
     private StatsService startStats() {
