@@ -47,7 +47,7 @@ final class IndexedH2Database extends H2Database {
         String fullName = getFullCollectionNamespace(collectionName);
         MVStore store = store();
         MVMap<Object, Document> dataMap = store.openMap("databases." + fullName,
-                new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
+                new MVMap.Builder<Object, Document>().keyType(ObjectIdKeyType.INSTANCE).valueType(BsonDocumentType.INSTANCE));
         MVMap<String, Object> metaMap = store.openMap("meta." + fullName);
         return new IndexedH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }

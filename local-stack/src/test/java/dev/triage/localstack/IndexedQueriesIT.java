@@ -12,6 +12,7 @@ import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,7 @@ class IndexedQueriesIT {
         Path data = dir.resolve("mongo");
         Files.createDirectories(data);
         H2Backend stock = new H2Backend(data.resolve("mongo.mv").toString());
+        List<ObjectId> objectIds = IntStream.range(0, 200).mapToObj(i -> new ObjectId()).toList();
         MongoServer server = new MongoServer(stock);
         server.enableOplog();
         String uri = "mongodb://localhost:" + server.bind().getPort();
@@ -89,6 +91,8 @@ class IndexedQueriesIT {
             MongoCollection<Document> c = client.getDatabase("db").getCollection("results");
             c.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true));
             c.insertMany(IntStream.range(0, 50).mapToObj(i -> new Document("_id", i).append("query_id", "q" + i)).toList());
+            client.getDatabase("db").getCollection("queries").insertMany(objectIds.stream()
+                    .map(id -> new Document("_id", id).append("processed", false)).toList());
         } finally {
             server.shutdownNow();
             stock.close();
@@ -103,6 +107,21 @@ class IndexedQueriesIT {
             assertThatThrownBy(() -> c.insertOne(new Document("_id", 100).append("query_id", "q3")))
                     .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
             assertThatThrownBy(() -> c.insertOne(new Document("_id", 3)))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            // ObjectId keys stored by the stock type: found, then their pages written again the short way
+            MongoCollection<Document> queries = client.getDatabase("db").getCollection("queries");
+            objectIds.forEach(id -> assertThat(queries.find(Filters.eq("_id", id)).first()).as("%s", id).isNotNull());
+            assertThat(queries.updateMany(Filters.eq("processed", false), Updates.set("processed", true)).getModifiedCount())
+                    .isEqualTo(objectIds.size());
+            queries.insertOne(new Document("_id", new ObjectId()).append("processed", false));
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> queries = client.getDatabase("db").getCollection("queries");
+            assertThat(queries.countDocuments()).isEqualTo(objectIds.size() + 1);
+            objectIds.forEach(id -> assertThat(queries.find(Filters.eq("_id", id)).first()).as("%s", id)
+                    .containsEntry("processed", true));
+            assertThatThrownBy(() -> queries.insertOne(new Document("_id", objectIds.get(5))))
                     .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
         }
     }
