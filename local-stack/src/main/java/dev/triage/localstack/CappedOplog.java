@@ -191,12 +191,16 @@ final class CappedOplog implements Oplog {
          * it may hold more.
          */
         @Override
-        public List<Document> takeDocuments(int limit) {
-            // a reader that fell behind the cap must fail as on a replica set, never skip what was dropped
+        public synchronized List<Document> takeDocuments(int limit) {
             long from = value(position);
             boolean inclusive = new OplogPosition(new BsonTimestamp(from)).isAfter(position);
-            requireHistory(inclusive ? from - 1 : from, meta.get(FLOOR));
-            org.h2.mvstore.Cursor<Long, Document> entriesFrom = entries.cursor(from);
+            org.h2.mvstore.Cursor<Long, Document> entriesFrom;
+            synchronized (CappedOplog.this) {
+                // a reader that fell behind the cap must fail as on a replica set, never skip what was
+                // dropped: the floor and the snapshot read are taken with no append in between
+                requireHistory(inclusive ? from - 1 : from, meta.get(FLOOR));
+                entriesFrom = entries.cursor(from);
+            }
             long[] read = {-1};
             Iterator<Document> values = new Iterator<>() {
                 @Override
@@ -225,8 +229,11 @@ final class CappedOplog implements Oplog {
             return batch;
         }
 
-        /** Where a stream resumed with this token goes on: after the last entry read. */
-        Document resumeToken() {
+        /**
+         * Where a stream resumed with this token goes on: after the last entry read. Read right after
+         * the batch it follows: a client asks for a cursor's batches one after the other.
+         */
+        synchronized Document resumeToken() {
             long at = value(position);
             boolean inclusive = new OplogPosition(new BsonTimestamp(at)).isAfter(position);
             return new Document("_data", Long.toHexString(inclusive ? at - 1 : at));

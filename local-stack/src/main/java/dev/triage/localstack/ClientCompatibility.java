@@ -2,7 +2,6 @@ package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.Utils;
-import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.ErrorCode;
 import de.bwaldvogel.mongo.exception.MongoServerError;
@@ -11,8 +10,6 @@ import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,8 +27,9 @@ import java.util.Locale;
  *
  * <p>A command the server does not know is answered {@code CommandNotFound} (59), as a real server
  * answers it (for example mongosh's {@code atlasVersion}), without the stack trace that
- * mongo-java-server logs for it; nor is a client resetting its connection logged as an error. A
- * change stream's first answer carries the {@code operationTime} that PyMongo requires.
+ * mongo-java-server logs for it; nor is a client resetting its connection logged as an error. (A
+ * change stream's answers carry the {@code postBatchResumeToken} PyMongo needs to start one:
+ * {@link CappedOplog}.)
  */
 final class ClientCompatibility {
 
@@ -66,8 +64,7 @@ final class ClientCompatibility {
      * Answers {@code command} the way a MongoDB 4.4 server does, with {@code server} for the rest;
      * the client's connection ending is not logged as an error ({@link ClientDisconnects}).
      */
-    static Document handle(Channel channel, String database, String command, Document query, Commands server,
-                           Clock clock) {
+    static Document handle(Channel channel, String database, String command, Document query, Commands server) {
         if (channel != null) {
             ClientDisconnects.installOn(channel);
         }
@@ -78,9 +75,6 @@ final class ClientCompatibility {
                 return isMaster(server.handle(channel, database, command, query), query);
             case "getparameter":
                 return getParameter(query);
-            case "aggregate":
-                Document answer = orCommandNotFound(channel, database, command, query, server);
-                return opensChangeStream(query) ? withOperationTime(answer, clock) : answer;
             default:
                 return orCommandNotFound(channel, database, command, query, server);
         }
@@ -102,28 +96,6 @@ final class ClientCompatibility {
             LOG.info("change stream on {} cannot resume: {}", database, e.getMessageWithoutErrorCode());
             return error(e.getCode(), e.getCodeName(), e.getMessageWithoutErrorCode());
         }
-    }
-
-    private static boolean opensChangeStream(Document aggregate) {
-        return aggregate.get("pipeline") instanceof List<?> pipeline && !pipeline.isEmpty()
-                && pipeline.get(0) instanceof Document first && first.containsKey("$changeStream");
-    }
-
-    /**
-     * A change stream's first answer tells where it started, as {@code postBatchResumeToken} or as
-     * {@code operationTime}; PyMongo refuses an answer with neither ("Expected field 'operationTime'
-     * missing"), and resumes from that time if the stream fails before its first event. It is the
-     * start of the current second, at or before the stream's start: such a resume can repeat events
-     * of that second, never miss one.
-     */
-    private static Document withOperationTime(Document answer, Clock clock) {
-        boolean started = Utils.isTrue(answer.get("ok"));
-        Object cursor = answer.get("cursor");
-        boolean positioned = cursor instanceof Document c && c.containsKey("postBatchResumeToken");
-        if (started && !positioned && !answer.containsKey("operationTime")) {
-            answer.put("operationTime", new BsonTimestamp(Instant.ofEpochSecond(clock.instant().getEpochSecond()), 0));
-        }
-        return answer;
     }
 
     /** {@code hello} answers as {@code isMaster} does, with {@code isWritablePrimary} for {@code ismaster}. */

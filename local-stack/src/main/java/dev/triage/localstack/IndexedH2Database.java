@@ -1,6 +1,7 @@
 package dev.triage.localstack;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -25,6 +26,8 @@ final class IndexedH2Database extends H2Database {
 
     private static final Field STORE;
     private static final String INDEX_KEYS = "#bson";
+    private static final String DATA_PREFIX = "databases.";
+    private static final String META_PREFIX = "meta.";
     /** The index maps of earlier versions: keys Java-serialised. */
     private static final String JAVA_KEYS = "#bytes";
 
@@ -46,9 +49,9 @@ final class IndexedH2Database extends H2Database {
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String fullName = getFullCollectionNamespace(collectionName);
         MVStore store = store();
-        MVMap<Object, Document> dataMap = store.openMap("databases." + fullName,
-                new MVMap.Builder<Object, Document>().keyType(ObjectIdKeyType.INSTANCE).valueType(BsonDocumentType.INSTANCE));
-        MVMap<String, Object> metaMap = store.openMap("meta." + fullName);
+        MVMap<Object, Document> dataMap = store.openMap(DATA_PREFIX + fullName,
+                new MVMap.Builder<Object, Document>().keyType(new ObjectIdKeyType()).valueType(BsonDocumentType.INSTANCE));
+        MVMap<String, Object> metaMap = store.openMap(META_PREFIX + fullName);
         return new IndexedH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
 
@@ -83,6 +86,31 @@ final class IndexedH2Database extends H2Database {
         String name = stockIndexMap(collection.getCollectionName(), indexName) + INDEX_KEYS;
         if (store.hasMap(name)) {
             store.removeMap(name);
+        }
+    }
+
+    /**
+     * A rename (also the end of {@code $out}) moves the collection's maps, its documents, metadata
+     * and unique indexes, to the new name. The stock code looked the maps up by the name the
+     * collection had after the rename, so it moved nothing: once restarted, the renamed collection
+     * was empty and its documents sat under the old name, which only a drop of the database read
+     * again.
+     */
+    @Override
+    public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newCollectionName) {
+        String from = collection.getFullName();
+        super.moveCollection(oldDatabase, collection, newCollectionName);
+        String to = collection.getFullName();
+        MVStore store = store();
+        for (String prefix : List.of(DATA_PREFIX, META_PREFIX)) {
+            store.removeMap(prefix + to); // the empty map the stock code opened under the new name
+            store.renameMap(store.openMap(prefix + from), prefix + to);
+        }
+        String indexes = from + "._index_";
+        for (String name : List.copyOf(store.getMapNames())) {
+            if (name.startsWith(indexes)) {
+                store.renameMap(store.openMap(name), to + name.substring(from.length()));
+            }
         }
     }
 

@@ -13,11 +13,10 @@ import java.nio.ByteBuffer;
  * any other key as the default type writes it (it has compact forms of its own for numbers and
  * strings). Keys compare exactly as by the default type, so the maps of a data directory written
  * before keep their order and are read as they are; their {@code ObjectId}s take the short form
- * when their page is next written.
+ * when their page is next written. One per map, as H2's default type is: that type caches the
+ * last type it met, unguarded.
  */
 final class ObjectIdKeyType extends BasicDataType<Object> {
-
-    static final ObjectIdKeyType INSTANCE = new ObjectIdKeyType();
 
     /** A tag {@link ObjectDataType} never writes (its highest is 119; {@link BsonDocumentType} has 120). */
     private static final byte OBJECT_ID = 121;
@@ -25,7 +24,7 @@ final class ObjectIdKeyType extends BasicDataType<Object> {
 
     private final ObjectDataType others = new ObjectDataType();
 
-    private ObjectIdKeyType() {
+    ObjectIdKeyType() {
     }
 
     /** What H2 counts for the page and the cache: the object, its array and the 12 bytes, about 48. */

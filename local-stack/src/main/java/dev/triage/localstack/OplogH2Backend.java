@@ -55,7 +55,12 @@ class OplogH2Backend extends H2Backend {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        Document answer = ClientCompatibility.handle(channel, database, command, query, super::handleCommand, getClock());
+        return ClientCompatibility.handle(channel, database, command, query, this::handleWithPosition);
+    }
+
+    /** The stock answer, with a change stream's {@code postBatchResumeToken} ({@link CappedOplog}). */
+    private Document handleWithPosition(Channel channel, String database, String command, Document query) {
+        Document answer = super.handleCommand(channel, database, command, query);
         return command.equalsIgnoreCase("aggregate") || command.equalsIgnoreCase("getMore")
                 ? CappedOplog.withPostBatchResumeToken(answer, getCursorRegistry()) : answer;
     }

@@ -1,9 +1,12 @@
 package dev.triage.localstack;
 
+import com.mongodb.MongoNamespace;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -76,6 +79,40 @@ class IndexedQueriesIT {
         assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("$or",
                 List.of(new de.bwaldvogel.mongo.bson.Document("k", 1))), "k")).as("an $or is no conjunct").isNull();
         assertThat(IndexedH2Collection.equality(new de.bwaldvogel.mongo.bson.Document("k", null), "k")).isNull();
+    }
+
+    /** A rename and an {@code $out} move the documents and the unique index, and a restart finds them there. */
+    @Test
+    void aRenamedCollectionKeepsItsDocumentsAndIndexesAcrossARestart() {
+        Path data = dir.resolve("mongo");
+        List<ObjectId> ids = IntStream.range(0, 30).mapToObj(i -> new ObjectId()).toList();
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoDatabase db = client.getDatabase("db");
+            MongoCollection<Document> a = db.getCollection("a");
+            a.createIndex(Indexes.ascending("query_id"), new IndexOptions().unique(true));
+            a.insertMany(IntStream.range(0, ids.size()).mapToObj(i -> new Document("_id", ids.get(i)).append("query_id", "q" + i)).toList());
+            a.renameCollection(new MongoNamespace("db", "b"));
+            db.getCollection("b").aggregate(List.of(Aggregates.match(Filters.lt("query_id", "q2")), Aggregates.out("c"))).toCollection();
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoDatabase db = client.getDatabase("db");
+            MongoCollection<Document> b = db.getCollection("b");
+            assertThat(db.listCollectionNames().into(new ArrayList<>())).containsExactlyInAnyOrder("b", "c");
+            assertThat(b.countDocuments()).isEqualTo(ids.size());
+            ids.forEach(id -> assertThat(b.find(Filters.eq("_id", id)).first()).as("%s", id).isNotNull());
+            assertThat(b.find(Filters.and(Filters.eq("query_id", "q7"), Filters.exists("_id"))).map(d -> d.getObjectId("_id"))
+                    .into(new ArrayList<>())).containsExactly(ids.get(7));
+            assertThatThrownBy(() -> b.insertOne(new Document("query_id", "q3")))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+            assertThat(db.getCollection("c").countDocuments()).isEqualTo(12); // q0, q1, q10-q19
+            db.drop();
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.inDirectory(data, 0);
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            assertThat(client.getDatabase("db").listCollectionNames().into(new ArrayList<>())).isEmpty();
+        }
     }
 
     @Test

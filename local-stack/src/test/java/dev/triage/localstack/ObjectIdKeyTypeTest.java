@@ -63,7 +63,7 @@ class ObjectIdKeyTypeTest {
         Path shortFile = dir.resolve("short.mv.db");
         try (MVStore stock = MVStore.open(stockFile.toString()); MVStore store = MVStore.open(shortFile.toString())) {
             MVMap<Object, Long> a = stock.openMap(MAP);
-            MVMap<Object, Long> b = store.openMap(MAP, new MVMap.Builder<Object, Long>().keyType(ObjectIdKeyType.INSTANCE));
+            MVMap<Object, Long> b = store.openMap(MAP, new MVMap.Builder<Object, Long>().keyType(new ObjectIdKeyType()));
             ids.forEach(id -> a.put(id, 1L));
             ids.forEach(id -> b.put(id, 1L));
         }
@@ -76,14 +76,14 @@ class ObjectIdKeyTypeTest {
         ObjectDataType stock = new ObjectDataType();
         for (Object a : keys) {
             for (Object b : keys) {
-                assertThat(Integer.signum(ObjectIdKeyType.INSTANCE.compare(a, b)))
+                assertThat(Integer.signum(new ObjectIdKeyType().compare(a, b)))
                         .as("%s vs %s", a, b).isEqualTo(Integer.signum(stock.compare(a, b)));
             }
         }
     }
 
     private static MVMap<Object, Document> open(MVStore store) {
-        return store.openMap(MAP, new MVMap.Builder<Object, Document>().keyType(ObjectIdKeyType.INSTANCE)
+        return store.openMap(MAP, new MVMap.Builder<Object, Document>().keyType(new ObjectIdKeyType())
                 .valueType(BsonDocumentType.INSTANCE));
     }
 
