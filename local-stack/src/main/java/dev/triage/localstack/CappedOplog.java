@@ -193,12 +193,11 @@ final class CappedOplog implements Oplog {
         @Override
         public synchronized List<Document> takeDocuments(int limit) {
             long from = value(position);
-            boolean inclusive = new OplogPosition(new BsonTimestamp(from)).isAfter(position);
             org.h2.mvstore.Cursor<Long, Document> entriesFrom;
             synchronized (CappedOplog.this) {
                 // a reader that fell behind the cap must fail as on a replica set, never skip what was
                 // dropped: the floor and the snapshot read are taken with no append in between
-                requireHistory(inclusive ? from - 1 : from, meta.get(FLOOR));
+                requireHistory(readUpTo(position), meta.get(FLOOR));
                 entriesFrom = entries.cursor(from);
             }
             long[] read = {-1};
@@ -234,10 +233,14 @@ final class CappedOplog implements Oplog {
          * the batch it follows: a client asks for a cursor's batches one after the other.
          */
         synchronized Document resumeToken() {
-            long at = value(position);
-            boolean inclusive = new OplogPosition(new BsonTimestamp(at)).isAfter(position);
-            return new Document("_data", Long.toHexString(inclusive ? at - 1 : at));
+            return new Document("_data", Long.toHexString(readUpTo(position)));
         }
+    }
+
+    /** The last timestamp read at {@code position}: its own, or the one before for an inclusive one. */
+    private static long readUpTo(OplogPosition position) {
+        long at = value(position);
+        return new OplogPosition(new BsonTimestamp(at)).isAfter(position) ? at - 1 : at;
     }
 
     private Document event(Document entry, Document changeStream) {

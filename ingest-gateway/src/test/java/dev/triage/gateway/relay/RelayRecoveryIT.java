@@ -138,10 +138,10 @@ class RelayRecoveryIT {
         insert(0, 5);
         stack.awaitDistinct(5, Duration.ofSeconds(30));
         var results = stack.client.getDatabase("relay").getCollection("results");
-        for (int slice = 0; slice < 15; slice++) { // 300 entries elsewhere, 20 at a time: the 60-entry oplog rolls over 5 times
-            int from = slice * 20;
-            results.insertMany(IntStream.range(from, from + 20).mapToObj(i -> new Document("_id", "r-" + i)).toList());
-            Thread.sleep(300); // the relay reads (every 100 ms when idle) and saves its position (every second)
+        for (int slice = 0; slice < 30; slice++) { // 300 entries elsewhere, 10 at a time: the 60-entry oplog rolls over 5 times
+            int from = slice * 10;
+            results.insertMany(IntStream.range(from, from + 10).mapToObj(i -> new Document("_id", "r-" + i)).toList());
+            Thread.sleep(200); // the relay reads (every 100 ms when idle) and saves its position (every second)
         }
         Thread.sleep(1500);
         assertThat(relayCheck(first)).isEqualTo("ok");
