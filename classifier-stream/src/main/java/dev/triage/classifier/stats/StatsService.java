@@ -81,6 +81,8 @@ public final class StatsService implements AutoCloseable {
         // the disk only segment by segment, and never the active one: with the defaults (50 MB for
         // repartition topics, the broker's 1 GB for changelogs) a laptop's stack kept every record.
         // The results changelog, which keeps an entry per query anyway, sets larger ones (StatsTopology).
+        // Kafka Streams never alters a topic that exists: topics created before keep their segments
+        // (docs/operations.md gives the command that changes them).
         props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), INTERNAL_SEGMENT_BYTES);
         props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), INTERNAL_SEGMENT_MS);
         // Transactions v2 add a partition to the transaction with its first batch. Right after a
